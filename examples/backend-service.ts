@@ -1,0 +1,107 @@
+/**
+ * A small backend service that emits customer events: the kind of program a shop runs beside its
+ * checkout. `journeys dev` runs it against the embedded server; on its own it connects per temporal.yaml:
+ *
+ *   node dist/examples/backend-service.js
+ */
+import { createJourneyClient, type JourneyClient } from 'temporal-journeys/client';
+import { abandonedCart } from '../workflows/abandoned-cart';
+
+/** The demo's customers: one who never buys, one who clicks the email, one who buys within the hour. */
+export const demoCustomers = {
+  ada: { id: 'cust-ada', email: 'ada@example.com', phone: '+14155550101' },
+  grace: { id: 'cust-grace', email: 'grace@example.com', phone: '+14155550102' },
+  linus: { id: 'cust-linus', email: 'linus@example.com', phone: '+14155550103' },
+} as const;
+
+export type DemoCustomer = keyof typeof demoCustomers;
+
+/** The carts of one run of the scenario, unique per run so a persisted server can run it again. */
+export function demoCarts(run = Date.now().toString(36)): Record<DemoCustomer, string> {
+  return { ada: `cart-ada-${run}`, grace: `cart-grace-${run}`, linus: `cart-linus-${run}` };
+}
+
+/** Each customer abandons a cart; Linus comes back and orders a moment later. */
+export async function emitCheckoutEvents(journeys: JourneyClient, carts: Record<DemoCustomer, string>, log: (line: string) => void): Promise<void> {
+  const items: Record<DemoCustomer, string[]> = { ada: ['Blue teapot'], grace: ['Oolong 100g', 'Tea strainer'], linus: ['Matcha whisk'] };
+  for (const name of Object.keys(demoCustomers) as DemoCustomer[]) {
+    const cartId = carts[name];
+    await journeys.emit({
+      type: 'cart.abandoned',
+      customer: demoCustomers[name],
+      data: { cartId, items: items[name], url: `https://shop.example/cart/${cartId}` },
+    });
+    log(`backend  cart.abandoned   ${demoCustomers[name].id} ${cartId}`);
+  }
+  await journeys.emit({ type: 'order.placed', customer: demoCustomers.linus.id, data: { orderId: `order-${carts.linus}`, cartId: carts.linus, total: 24 } });
+  log(`backend  order.placed     ${demoCustomers.linus.id} ${carts.linus}`);
+}
+
+/** Grace clicks her reminder email: what the click tracking of a real email would report. */
+export async function emitClick(journeys: JourneyClient, cartId: string, log: (line: string) => void): Promise<void> {
+  await journeys.emit({ type: 'email.clicked', customer: demoCustomers.grace.id, data: { key: cartId, url: `https://shop.example/cart/${cartId}` } });
+  log(`backend  email.clicked    ${demoCustomers.grace.id} ${cartId}`);
+}
+
+async function main(): Promise<void> {
+  const journeys = await createJourneyClient({ journeys: [abandonedCart] });
+  try {
+    await emitCheckoutEvents(journeys, demoCarts(), console.log);
+  } finally {
+    await journeys.close();
+  }
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}
+
+/** What `journeys dev` hands a scenario. */
+export interface ScenarioContext {
+  readonly journeys: JourneyClient;
+  /** Messages the provider fakes accepted, as they arrive. */
+  readonly outbox: { on(event: 'message', fn: (m: { channel: string; to: string | readonly string[]; text?: string; body?: string }) => void): unknown };
+  readonly log: (line: string) => void;
+}
+
+const expected: Record<DemoCustomer, { outcome: string; steps: string[] }> = {
+  ada: { outcome: 'completed', steps: ['reminder-email', 'reminder-sms'] },
+  grace: { outcome: 'completed', steps: ['reminder-email'] },
+  linus: { outcome: 'converted', steps: [] },
+};
+
+/**
+ * The demo run by `journeys dev`: three customers abandon carts; Grace clicks her email when it arrives,
+ * Linus orders at once, Ada does nothing. Resolves true when every journey ended as expected.
+ */
+export async function runScenario({ journeys, outbox, log }: ScenarioContext, timeoutMs = 180_000): Promise<boolean> {
+  const carts = demoCarts();
+  outbox.on('message', (m) => {
+    const to = Array.isArray(m.to) ? m.to : [m.to];
+    if (m.channel === 'email' && to.includes(demoCustomers.grace.email) && m.text?.includes(carts.grace)) {
+      emitClick(journeys, carts.grace, log).catch((err: unknown) => log(`backend  click failed: ${String(err)}`));
+    }
+  });
+  await emitCheckoutEvents(journeys, carts, log);
+
+  const deadline = Date.now() + timeoutMs;
+  const pending = new Set(Object.keys(demoCustomers) as DemoCustomer[]);
+  let ok = true;
+  while (pending.size > 0 && Date.now() < deadline) {
+    for (const name of [...pending]) {
+      const state = await journeys.state(abandonedCart, { customerId: demoCustomers[name].id, key: carts[name] });
+      if (state.outcome === null) continue;
+      pending.delete(name);
+      const steps = state.steps.map((s) => s.name);
+      const good = state.outcome === expected[name].outcome && steps.join() === expected[name].steps.join();
+      ok &&= good;
+      log(`journey  ${demoCustomers[name].id.padEnd(11)} ${state.outcome}${steps.length ? ` after ${steps.join(' → ')}` : ', nothing sent'}${good ? '' : '  (UNEXPECTED)'}`);
+    }
+    if (pending.size > 0) await new Promise((r) => setTimeout(r, 250));
+  }
+  if (pending.size > 0) log(`journey  still running after ${timeoutMs / 1000}s: ${[...pending].join(', ')}`);
+  return ok && pending.size === 0;
+}

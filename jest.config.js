@@ -1,0 +1,15 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  moduleNameMapper: {
+    '^temporal-journeys$': '<rootDir>/src/index.ts',
+    '^temporal-journeys/(.*)$': '<rootDir>/src/$1/index.ts',
+  },
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  // Journey tests start Temporal servers; two cores run at most two files at once.
+  maxWorkers: 2,
+  testTimeout: 120_000,
+};

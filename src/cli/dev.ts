@@ -1,0 +1,128 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { createJourneyClient, type JourneyClient, type JourneyRef } from '../client';
+import { loadConfig } from '../config';
+import { ConfigError } from '../errors';
+import { findTemporalCli, startLocalServer } from '../server';
+import { startProviderFakes, type OutboxMessage } from '../testing';
+import { createJourneyWorker } from '../worker';
+import { parseFlags, portFlag } from './args';
+
+/** Journey time in the demo: 1 hour of journey time per second, so a 1-day wait takes 24 s. */
+const DEMO_TIME_SCALE = 3600;
+
+/** The package's own journeys and demo scenario (compiled beside this file). */
+const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
+
+interface Scenario {
+  runScenario(context: { journeys: JourneyClient; outbox: unknown; log: (line: string) => void }): Promise<boolean>;
+}
+
+/**
+ * `journeys dev`: the embedded local Temporal (dev server on SQLite with WAL, Web UI), the journeys' search
+ * attributes, a worker, the provider fakes and the demo backend service. `--once` runs the scenario to its
+ * end and exits 0 when every journey ended as expected; otherwise it runs until Ctrl-C.
+ */
+export async function dev(argv: string[]): Promise<number> {
+  const { values } = parseFlags(argv, {
+    once: { type: 'boolean', default: false },
+    port: { type: 'string' },
+    'ui-port': { type: 'string' },
+    db: { type: 'string' },
+    'time-scale': { type: 'string' },
+    workflows: { type: 'string' },
+    scenario: { type: 'string' },
+    'no-scenario': { type: 'boolean', default: false },
+  });
+  const config = loadConfig();
+  const profile = config.connection;
+  if (profile.type !== 'local') {
+    throw new ConfigError(`journeys dev runs the embedded local server, but profile "${config.profile}" is ${profile.type}; use JOURNEYS_PROFILE=local or another profile.`, { file: config.file, path: 'profile' });
+  }
+  const timeScale = values['time-scale'] !== undefined ? Number(values['time-scale']) : config.timeScale === 1 ? DEMO_TIME_SCALE : config.timeScale;
+  if (!(timeScale > 0)) throw new Error(`--time-scale must be a positive number, got "${values['time-scale']}"`);
+  const dbFile = values.db === ':memory:' ? undefined : path.resolve(values.db ?? profile.dbFile);
+  const started = Date.now();
+  const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${line}`);
+
+  // Worker state changes are noise next to the demo's own lines; warnings and errors still show.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const cli = await findTemporalCli({ explicitPath: config.server.cliPath, cacheDir: config.server.cacheDir, log });
+  const server = await startLocalServer({
+    cli,
+    ip: profile.ip,
+    port: portFlag(values.port, 'port', profile.port),
+    uiPort: portFlag(values['ui-port'], 'ui-port', profile.uiPort),
+    namespace: profile.namespace,
+    dbFile,
+  });
+  const fakes = await startProviderFakes();
+  const closeAll = async () => {
+    await Promise.allSettled([fakes.close(), server.close()]);
+  };
+  try {
+    const workflowsPath = path.resolve(values.workflows ?? path.join(PACKAGE_ROOT, 'workflows'));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const journeysModule = require(workflowsPath) as Record<string, unknown>;
+    const journeyRefs = Object.values(journeysModule).filter(
+      (v): v is JourneyRef => typeof v === 'function' && 'definition' in v,
+    );
+    const worker = await createJourneyWorker({
+      connection: server.env.nativeConnection,
+      namespace: server.namespace,
+      taskQueue: config.taskQueue,
+      workflowsPath,
+      journeys: journeysModule,
+      activities: fakes.activities(),
+    });
+    const journeys = await createJourneyClient({ journeys: journeyRefs, client: server.env.client, taskQueue: config.taskQueue, timeScale });
+
+    console.log('temporal-journeys dev');
+    console.log(`  Temporal  ${server.address} (namespace ${server.namespace})${dbFile ? `, persisted to ${dbFile}` : ', in memory'}`);
+    console.log(`  Web UI    ${server.uiUrl}/namespaces/${server.namespace}/workflows`);
+    console.log(`  Fakes     Resend ${fakes.resend.url}  Twilio ${fakes.twilio.url}`);
+    console.log(`  Journeys  ${journeyRefs.map((j) => ('definition' in j ? j.definition.name : j.name)).join(', ')} on task queue "${config.taskQueue}"`);
+    console.log(`  Time      journey time runs ${timeScale}x (1 hour of journey = ${(3600 / timeScale).toFixed(1)} s)`);
+    fakes.outbox.on('message', (m) => log(describe(m)));
+
+    let stopping = false;
+    const stop = () => {
+      if (stopping) return;
+      stopping = true;
+      log('stopping…');
+      try {
+        worker.shutdown();
+      } catch {
+        // already shutting down (Temporal's runtime handles SIGINT/SIGTERM too)
+      }
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    const running = worker.run();
+
+    let ok = true;
+    const scenarioPath = values['no-scenario'] ? undefined : path.resolve(values.scenario ?? path.join(PACKAGE_ROOT, 'examples', 'backend-service'));
+    if (scenarioPath && (existsSync(scenarioPath) || existsSync(`${scenarioPath}.js`))) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const scenario = require(scenarioPath) as Scenario;
+      ok = await scenario.runScenario({ journeys, outbox: fakes.outbox, log }).catch((err: unknown) => {
+        log(`scenario failed: ${err instanceof Error ? err.message : String(err)}`);
+        return false;
+      });
+      log(ok ? 'scenario finished: every journey ended as expected' : 'scenario finished with unexpected outcomes');
+    }
+    if (values.once) stop();
+    else log('running; open the Web UI above, Ctrl-C to stop');
+    await running;
+    return values.once && !ok ? 1 : 0;
+  } finally {
+    await closeAll();
+  }
+}
+
+function describe(m: OutboxMessage): string {
+  return m.channel === 'email'
+    ? `email    → ${m.to.join(', ').padEnd(20)} "${m.subject}"`
+    : `sms      → ${m.to.padEnd(20)} "${m.body}" (${m.segments} segment${m.segments > 1 ? 's' : ''})`;
+}

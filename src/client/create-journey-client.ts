@@ -1,0 +1,269 @@
+import { randomUUID } from 'node:crypto';
+import {
+  Client,
+  Connection,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  type WorkflowIdReusePolicy,
+} from '@temporalio/client';
+import { loadConfig, connectionOptionsOf, type JourneysConfig } from '../config';
+import { EventValidationError, JourneyError, JourneyNotFoundError } from '../errors';
+import { defineEventCatalog, EVENT_SIGNAL, type AnyEventDefinition, type EventInputOf, type JourneyEvent } from '../events';
+import {
+  EXIT_SIGNAL,
+  journeySearchAttributes as attrs,
+  journeyWorkflowId,
+  STATE_QUERY,
+  type CustomerRef,
+  type ExitRequest,
+  type JourneyDefinition,
+  type JourneyInput,
+  type JourneyState,
+} from '../journey';
+import { parseCustomer, type CustomerInput } from './customer';
+import { routesOf, type Route } from './routing';
+
+/** A journey as the client knows it: a journey function (its `definition`) or a bare definition. */
+export type JourneyRef = JourneyDefinition | { readonly definition: JourneyDefinition };
+
+export interface JourneyClientOptions<TEvents extends AnyEventDefinition = AnyEventDefinition> {
+  /** The journeys events are routed to: their names, triggers, keys and the events they listen to. */
+  readonly journeys: readonly JourneyRef[];
+  /** More events to accept besides those the journeys name (e.g. for typed `emit`). */
+  readonly events?: readonly TEvents[];
+  /** Loaded `temporal.yaml`; defaults to `loadConfig()`. */
+  readonly config?: JourneysConfig;
+  /** An existing Temporal client (tests, or an app that has one); otherwise one is connected per config. */
+  readonly client?: Client;
+  /** Overrides `taskQueue` from the config. */
+  readonly taskQueue?: string;
+  /** Overrides `timeScale` from the config. */
+  readonly timeScale?: number;
+}
+
+/** An event to emit. `id` makes it idempotent: emitting the same id twice is handled once. */
+export type EmitInput<TEvents extends AnyEventDefinition = AnyEventDefinition> = {
+  [K in TEvents['name']]: {
+    readonly type: K;
+    readonly customer: CustomerInput;
+    readonly data: EventInputOf<Extract<TEvents, { name: K }>>;
+    readonly id?: string;
+    readonly at?: Date | string;
+  };
+}[TEvents['name']];
+
+/** What happened to an event at one journey. */
+export interface Delivery {
+  readonly journey: string;
+  readonly workflowId: string;
+  /**
+   * `delivered`: started the journey or reached its live run; `not-running`: the journey listens but this
+   * customer is not in it; `not-entered`: the trigger was refused by the journey's re-entry policy.
+   */
+  readonly status: 'delivered' | 'not-running' | 'not-entered';
+}
+
+export interface EmitResult {
+  readonly event: JourneyEvent;
+  readonly deliveries: readonly Delivery[];
+}
+
+export interface EnrollOptions {
+  readonly customer: CustomerInput;
+  /** Input the journey body receives as `data`. */
+  readonly data?: unknown;
+}
+
+export interface EnrollResult {
+  readonly workflowId: string;
+  readonly runId: string | undefined;
+  /** `enrolled`: started or already running; `not-entered`: refused by the re-entry policy. */
+  readonly status: 'enrolled' | 'not-entered';
+}
+
+/** Which run of a journey: a customer, and the key for keyed journeys. */
+export interface JourneyTarget {
+  readonly customerId: string;
+  readonly key?: string;
+}
+
+export interface JourneyClient<TEvents extends AnyEventDefinition = AnyEventDefinition> {
+  /** Proactive: enrols a customer in a journey that has no trigger. */
+  enroll(journey: JourneyRef, options: EnrollOptions): Promise<EnrollResult>;
+  /**
+   * Reactive: validates the event, then starts every journey it triggers (signal-with-start) and reaches
+   * every running journey of that customer that listens to it. Safe to retry with the same `id`.
+   */
+  emit(input: EmitInput<TEvents>): Promise<EmitResult>;
+  /** Takes a customer out of a journey (outcome `exited`). */
+  exit(journey: JourneyRef, target: JourneyTarget & { readonly reason?: string }): Promise<void>;
+  /** Where a customer is in a journey: current step, steps passed, outcome, variant. */
+  state(journey: JourneyRef, target: JourneyTarget): Promise<JourneyState>;
+  /** The workflow id of a customer's run of a journey. */
+  workflowId(journey: JourneyRef, target: JourneyTarget): string;
+  /** The underlying Temporal client. */
+  readonly temporal: Client;
+  /** Closes the connection if this client opened it. */
+  close(): Promise<void>;
+}
+
+const REUSE: Record<'never' | 'always' | 'after', WorkflowIdReusePolicy> = {
+  never: 'REJECT_DUPLICATE',
+  always: 'ALLOW_DUPLICATE',
+  after: 'ALLOW_DUPLICATE',
+};
+
+const definitionOf = (ref: JourneyRef): JourneyDefinition => ('definition' in ref ? ref.definition : ref);
+
+/**
+ * Connects a client for enrolling customers and emitting events. `create*`: call `close()` when done.
+ *
+ * @example
+ * ```ts
+ * const journeys = await createJourneyClient({ journeys: [abandonedCart] });
+ * await journeys.emit({ type: 'cart.abandoned', customer: { id: 'c-42', email: 'ada@example.com' },
+ *   data: { cartId: 'cart-7', items: ['Tea'], url: 'https://shop.example/cart/7' } });
+ * await journeys.close();
+ * ```
+ */
+export async function createJourneyClient<TEvents extends AnyEventDefinition = AnyEventDefinition>(
+  options: JourneyClientOptions<TEvents>,
+): Promise<JourneyClient<TEvents>> {
+  const config = options.config ?? (options.client && options.taskQueue ? undefined : loadConfig());
+  let connection: Connection | undefined;
+  let temporal = options.client;
+  if (!temporal) {
+    const settings = connectionOptionsOf(config as JourneysConfig);
+    connection = await Connection.connect({ address: settings.address, tls: settings.tls, apiKey: settings.apiKey });
+    temporal = new Client({ connection, namespace: settings.namespace });
+  }
+  const client = temporal;
+  const taskQueue = options.taskQueue ?? (config as JourneysConfig).taskQueue;
+  const timeScale = options.timeScale ?? config?.timeScale ?? 1;
+  const journeys = options.journeys.map(definitionOf);
+  const catalog = defineEventCatalog([
+    ...journeys.flatMap((j) => [j.trigger, ...j.goals, ...j.events].filter((e) => e !== undefined)),
+    ...(options.events ?? []),
+  ]);
+
+  const startOptions = (journey: JourneyDefinition, customer: CustomerRef, workflowId: string, data?: unknown) => ({
+    workflowId,
+    taskQueue,
+    args: [{ customer, data, timeScale } satisfies JourneyInput] as [JourneyInput],
+    workflowIdReusePolicy: REUSE[typeof journey.reentry === 'object' ? 'after' : journey.reentry],
+    typedSearchAttributes: [
+      { key: attrs.journeyName, value: journey.name },
+      { key: attrs.customerId, value: customer.id },
+    ],
+  });
+
+  const deliver = async (route: Route, event: JourneyEvent, customer: CustomerRef): Promise<Delivery[]> => {
+    const journey = route.journey.name;
+    switch (route.kind) {
+      case 'start':
+        try {
+          await client.workflow.signalWithStart(route.journey.workflowType, {
+            ...startOptions(route.journey, customer, route.workflowId),
+            signal: EVENT_SIGNAL,
+            signalArgs: [event],
+          });
+          return [{ journey, workflowId: route.workflowId, status: 'delivered' }];
+        } catch (err) {
+          if (err instanceof WorkflowExecutionAlreadyStartedError) return [{ journey, workflowId: route.workflowId, status: 'not-entered' }];
+          throw err;
+        }
+      case 'signal':
+        return [await signal(journey, route.workflowId, event)];
+      case 'search': {
+        const query = `JourneyName = '${quote(journey)}' AND CustomerId = '${quote(event.customerId)}' AND ExecutionStatus = 'Running'`;
+        const found: Promise<Delivery>[] = [];
+        for await (const run of client.workflow.list({ query })) found.push(signal(journey, run.workflowId, event));
+        return Promise.all(found);
+      }
+    }
+  };
+
+  const signal = async (journey: string, workflowId: string, event: JourneyEvent): Promise<Delivery> => {
+    try {
+      await client.workflow.getHandle(workflowId).signal(EVENT_SIGNAL, event);
+      return { journey, workflowId, status: 'delivered' };
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return { journey, workflowId, status: 'not-running' };
+      throw err;
+    }
+  };
+
+  const workflowId = (ref: JourneyRef, target: JourneyTarget) => {
+    const journey = definitionOf(ref);
+    if (!target?.customerId) throw new EventValidationError('customerId is required', undefined, [{ path: 'customerId', message: 'required' }]);
+    if (journey.key && target.key === undefined) {
+      throw new JourneyError('JOURNEY_INVALID', `Journey "${journey.name}" is keyed; pass the key of the run (e.g. the cart id).`);
+    }
+    return journeyWorkflowId(journey.name, target.customerId, journey.key ? target.key : undefined);
+  };
+
+  return {
+    temporal: client,
+    workflowId,
+
+    async enroll(ref, enrollOptions) {
+      const journey = definitionOf(ref);
+      if (journey.trigger) {
+        throw new JourneyError('JOURNEY_INVALID', `Journey "${journey.name}" is reactive (trigger "${journey.trigger.name}"): emit its trigger event instead of enrolling.`);
+      }
+      const customer = parseCustomer(enrollOptions?.customer);
+      const id = journeyWorkflowId(journey.name, customer.id);
+      try {
+        const handle = await client.workflow.start(journey.workflowType, {
+          ...startOptions(journey, customer, id, enrollOptions.data),
+          workflowIdConflictPolicy: 'USE_EXISTING',
+        });
+        return { workflowId: id, runId: handle.firstExecutionRunId, status: 'enrolled' };
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId: id, runId: undefined, status: 'not-entered' };
+        throw err;
+      }
+    },
+
+    async emit(input) {
+      // Validate everything before sending anything: a bad event is never half-sent.
+      const raw = input as { type?: unknown; customer?: unknown; data?: unknown; id?: unknown; at?: unknown } | undefined;
+      const type = typeof raw?.type === 'string' ? raw.type : undefined;
+      const customer = parseCustomer(raw?.customer, type);
+      const at = raw?.at instanceof Date ? raw.at.toISOString() : (raw?.at ?? new Date().toISOString());
+      const event = catalog.parse({ id: raw?.id ?? randomUUID(), type: raw?.type, customerId: customer.id, data: raw?.data, at });
+      const routes = routesOf(journeys, event);
+      const deliveries = (await Promise.all(routes.map((route) => deliver(route, event, customer)))).flat();
+      return { event, deliveries };
+    },
+
+    async exit(ref, target) {
+      const id = workflowId(ref, target);
+      try {
+        await client.workflow.getHandle(id).signal(EXIT_SIGNAL, { reason: target.reason ?? 'exit' } satisfies ExitRequest);
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) throw new JourneyNotFoundError(id, { cause: err });
+        throw err;
+      }
+    },
+
+    async state(ref, target) {
+      const id = workflowId(ref, target);
+      try {
+        return await client.workflow.getHandle(id).query<JourneyState>(STATE_QUERY);
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) throw new JourneyNotFoundError(id, { cause: err });
+        throw err;
+      }
+    },
+
+    async close() {
+      await connection?.close();
+    },
+  };
+}
+
+/** Escapes a value for a single-quoted visibility query string. */
+function quote(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
+}

@@ -1,0 +1,30 @@
+/**
+ * The client: enrol customers in journeys and emit the events that start and steer them.
+ *
+ * @example
+ * ```ts
+ * import { createJourneyClient } from 'temporal-journeys/client';
+ * import { abandonedCart } from './workflows/abandoned-cart';
+ *
+ * const journeys = await createJourneyClient({ journeys: [abandonedCart] });
+ * await journeys.emit({ type: 'cart.abandoned', customer: 'c-42', data: { cartId: 'cart-7', items: ['Tea'], url: 'https://shop.example/cart/7' } });
+ * console.log(await journeys.state(abandonedCart, { customerId: 'c-42', key: 'cart-7' }));
+ * await journeys.close();
+ * ```
+ */
+export { createJourneyClient } from './create-journey-client';
+export type {
+  Delivery,
+  EmitInput,
+  EmitResult,
+  EnrollOptions,
+  EnrollResult,
+  JourneyClient,
+  JourneyClientOptions,
+  JourneyRef,
+  JourneyTarget,
+} from './create-journey-client';
+export { customerSchema, parseCustomer } from './customer';
+export type { CustomerInput } from './customer';
+export { routesOf } from './routing';
+export type { Route } from './routing';

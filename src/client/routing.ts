@@ -1,0 +1,56 @@
+import { EventValidationError } from '../errors';
+import type { JourneyEvent } from '../events';
+import { journeyWorkflowId, listenedEventTypes, type JourneyDefinition } from '../journey';
+
+/** How an event reaches one journey. */
+export type Route =
+  /** The event triggers the journey: signal-with-start its id (a live run receives it instead). */
+  | { readonly kind: 'start'; readonly journey: JourneyDefinition; readonly workflowId: string }
+  /** The journey listens to it and the target id is derived from the event: signal it if it is running. */
+  | { readonly kind: 'signal'; readonly journey: JourneyDefinition; readonly workflowId: string }
+  /** A keyed journey whose key the event does not carry: find the customer's live runs through visibility. */
+  | { readonly kind: 'search'; readonly journey: JourneyDefinition };
+
+function keyOf(journey: JourneyDefinition, event: JourneyEvent, fn: (event: never) => string | undefined): string | undefined {
+  let key: unknown;
+  try {
+    key = fn(event as never);
+  } catch (cause) {
+    throw new EventValidationError(`Journey "${journey.name}" could not read its key from event "${event.type}".`, event.type, [{ path: 'data', message: 'key function threw' }], { cause });
+  }
+  if (key !== undefined && (typeof key !== 'string' || key.length === 0)) {
+    throw new EventValidationError(`Journey "${journey.name}" read key ${JSON.stringify(key)} from event "${event.type}"; a key must be a non-empty string.`, event.type, [{ path: 'data', message: 'bad key' }]);
+  }
+  return key as string | undefined;
+}
+
+/**
+ * The routes of an event: ids derived from the event itself, so an event emitted a millisecond after the
+ * one that started a journey still reaches it (visibility is eventually consistent and is used only for
+ * keyed journeys whose key the event does not carry). Ids are per customer, so an event never reaches a
+ * journey of another customer.
+ */
+export function routesOf(journeys: readonly JourneyDefinition[], event: JourneyEvent): Route[] {
+  const routes: Route[] = [];
+  for (const journey of journeys) {
+    if (journey.trigger?.name === event.type) {
+      const key = journey.key ? keyOf(journey, event, journey.key) : undefined;
+      if (journey.key && key === undefined) {
+        throw new EventValidationError(`Journey "${journey.name}" has no key for event "${event.type}".`, event.type, [{ path: 'data', message: 'key missing' }]);
+      }
+      routes.push({ kind: 'start', journey, workflowId: journeyWorkflowId(journey.name, event.customerId, key) });
+    } else if (listenedEventTypes(journey).includes(event.type)) {
+      if (!journey.key) {
+        routes.push({ kind: 'signal', journey, workflowId: journeyWorkflowId(journey.name, event.customerId) });
+        continue;
+      }
+      const key = journey.route ? keyOf(journey, event, journey.route) : undefined;
+      routes.push(
+        key === undefined
+          ? { kind: 'search', journey }
+          : { kind: 'signal', journey, workflowId: journeyWorkflowId(journey.name, event.customerId, key) },
+      );
+    }
+  }
+  return routes;
+}

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+
+const port = z.number().int().min(0).max(65_535);
+
+/** mTLS client certificate files, read when connecting. Paths are relative to `temporal.yaml`. */
+export const tlsSchema = z
+  .object({
+    cert: z.string().min(1),
+    key: z.string().min(1),
+    ca: z.string().min(1).optional(),
+    serverName: z.string().min(1).optional(),
+  })
+  .strict();
+
+/** The embedded local server (`journeys dev`): the Temporal CLI dev server on a SQLite file, with the Web UI. */
+export const localProfileSchema = z
+  .object({
+    type: z.literal('local'),
+    ip: z.string().default('127.0.0.1'),
+    port: port.default(7233),
+    uiPort: port.default(8233),
+    namespace: z.string().min(1).default('default'),
+    /** SQLite file the dev server persists to, relative to `temporal.yaml`. */
+    dbFile: z.string().min(1).default('.journeys/dev.sqlite'),
+  })
+  .strict();
+
+/** A self-hosted Temporal cluster. */
+export const clusterProfileSchema = z
+  .object({
+    type: z.literal('cluster'),
+    address: z.string().min(1),
+    namespace: z.string().min(1),
+    tls: tlsSchema.optional(),
+  })
+  .strict();
+
+/** Temporal Cloud, with an API key read from an environment variable, or mTLS. */
+export const cloudProfileSchema = z
+  .object({
+    type: z.literal('cloud'),
+    address: z.string().min(1),
+    namespace: z.string().min(1),
+    apiKeyEnv: z.string().min(1).optional(),
+    tls: tlsSchema.optional(),
+  })
+  .strict()
+  .refine((p) => p.apiKeyEnv !== undefined || p.tls !== undefined, {
+    message: 'a cloud profile needs apiKeyEnv (the variable holding the API key) or tls (mTLS files)',
+  });
+
+export const profileSchema = z.discriminatedUnion('type', [localProfileSchema, clusterProfileSchema, cloudProfileSchema]);
+
+export const resendSchema = z
+  .object({
+    from: z.string().min(3),
+    apiKeyEnv: z.string().min(1).default('RESEND_API_KEY'),
+    /** Overrides Resend's API address (e.g. a local fake); `RESEND_BASE_URL` works too. */
+    baseUrl: z.url().optional(),
+    unsubscribeUrl: z.url().optional(),
+  })
+  .strict();
+
+export const twilioSchema = z
+  .object({
+    from: z.string().min(3),
+    accountSidEnv: z.string().min(1).default('TWILIO_ACCOUNT_SID'),
+    authTokenEnv: z.string().min(1).default('TWILIO_AUTH_TOKEN'),
+    baseUrl: z.url().optional(),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    /** Which entry of `profiles` to connect with; `JOURNEYS_PROFILE` overrides it. */
+    profile: z.string().min(1).default('local'),
+    profiles: z.record(z.string(), profileSchema).default({ local: localProfileSchema.parse({ type: 'local' }) }),
+    taskQueue: z.string().min(1).default('journeys'),
+    /** Journey time runs this many times faster than the clock, for local demos. Fixed per enrolment. */
+    timeScale: z.number().positive().max(1_000_000).default(1),
+    server: z
+      .object({
+        /** The Temporal CLI binary; `TEMPORAL_CLI_PATH` overrides it. */
+        cliPath: z.string().min(1).optional(),
+        /** The time-skipping test server executable; `TEMPORAL_TEST_SERVER_PATH` overrides it. */
+        testServerPath: z.string().min(1).optional(),
+        /** Where installed binaries are cached, relative to `temporal.yaml`. */
+        cacheDir: z.string().min(1).default('.journeys'),
+      })
+      .strict()
+      .default({ cacheDir: '.journeys' }),
+    providers: z
+      .object({ resend: resendSchema.optional(), twilio: twilioSchema.optional() })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+export type JourneysConfigInput = z.input<typeof configSchema>;
+/** A loaded, validated `temporal.yaml`, with paths resolved against its folder. */
+export type JourneysConfig = z.output<typeof configSchema> & {
+  /** The file it came from, or `undefined` when built from defaults. */
+  readonly file: string | undefined;
+  /** The profile chosen by `profile` or `JOURNEYS_PROFILE`. */
+  readonly connection: Profile;
+};
+export type Profile = z.output<typeof profileSchema>;
+export type LocalProfile = z.output<typeof localProfileSchema>;

@@ -1,0 +1,36 @@
+/**
+ * temporal-journeys: customer journeys as durable Temporal workflows written as plain async functions.
+ * This entry runs anywhere: event and journey definitions, errors and shared types.
+ *
+ * @example
+ * ```ts
+ * import { z } from 'zod';
+ * import { defineEvent } from 'temporal-journeys';
+ * export const cartAbandoned = defineEvent('cart.abandoned', z.object({ cartId: z.string(), items: z.array(z.string()) }));
+ * ```
+ */
+export { defineEvent, defineEventCatalog, EVENT_SIGNAL } from './events';
+export type { AnyEventDefinition, EventCatalog, EventDefinition, EventInputOf, EventOf, JourneyEvent } from './events';
+export { defineJourney, journeySearchAttributes, journeyWorkflowId, toMs } from './journey';
+export type {
+  Channel,
+  CustomerRef,
+  Duration,
+  JourneyDefinition,
+  JourneyInput,
+  JourneyOptions,
+  JourneyOutcome,
+  JourneyState,
+  ReentryPolicy,
+  SendResult,
+  StepPassed,
+} from './journey';
+export {
+  ConfigError,
+  EventValidationError,
+  isJourneyError,
+  JourneyError,
+  JourneyNotFoundError,
+  ProviderError,
+} from './errors';
+export type { EventIssue, JourneyErrorCode } from './errors';

@@ -1,0 +1,60 @@
+/**
+ * The wire contract between the client and a running journey: signal and query names and the shapes they
+ * carry. Plain JSON, so a service in another language can speak it too.
+ */
+
+/** How a journey ended. `converted`: its goal event arrived; `exited`: asked to leave (client `exit`). */
+export type JourneyOutcome = 'completed' | 'converted' | 'exited' | 'failed';
+
+/** A step the customer passed, with the workflow time they entered it. */
+export interface StepPassed {
+  readonly name: string;
+  readonly at: string;
+}
+
+/** What the `journeys.state` query returns, and what a finished journey returns as its result. */
+export interface JourneyState {
+  readonly journey: string;
+  readonly customerId: string;
+  /** The step the customer is in, or the last one entered. */
+  readonly step: string | null;
+  /** Every step entered, in order, a step entered twice listed twice. */
+  readonly steps: readonly StepPassed[];
+  readonly outcome: JourneyOutcome | null;
+  readonly variant: string | null;
+  /** For `converted`: the last step entered before the goal arrived (null: before the first step). */
+  readonly convertedAfter: string | null;
+  /** Event types the journey is waiting for right now, if it is inside `waitFor`. */
+  readonly waitingFor: readonly string[] | null;
+  /** Events dropped at the workflow boundary because their envelope or data failed validation. */
+  readonly rejectedEvents: number;
+  /** With `reentry: { after }`: when the customer may enter again. */
+  readonly reenterableAt: string | null;
+}
+
+/** Arguments a journey workflow is started with. */
+export interface JourneyInput {
+  readonly customer: CustomerRef;
+  /** Input of a proactive enrolment. */
+  readonly data?: unknown;
+  /**
+   * Journey time runs this many times faster than wall time (1 in production). Fixed at enrolment and kept
+   * in the history, so a replay computes the same timers.
+   */
+  readonly timeScale?: number;
+}
+
+/** The customer a journey runs for. `id` must be an opaque id: it is stored in search attributes, unencrypted. */
+export interface CustomerRef {
+  readonly id: string;
+  readonly email?: string;
+  readonly phone?: string;
+}
+
+/** Argument of the `journeys.exit` signal. */
+export interface ExitRequest {
+  readonly reason: string;
+}
+
+export const STATE_QUERY = 'journeys.state';
+export const EXIT_SIGNAL = 'journeys.exit';

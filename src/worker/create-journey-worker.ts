@@ -1,0 +1,120 @@
+import path from 'node:path';
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { connectionOptionsOf, loadConfig, type JourneysConfig } from '../config';
+import { JourneyError } from '../errors';
+import type { ChannelActivities, JourneyDefinition } from '../journey';
+import { createProviderActivities } from './providers';
+
+export interface JourneyWorkerOptions {
+  /** Loaded `temporal.yaml`; defaults to `loadConfig()`. */
+  readonly config?: JourneysConfig;
+  /** An existing connection (tests); otherwise one is opened per config and closed by `close()`. */
+  readonly connection?: NativeConnection;
+  readonly namespace?: string;
+  readonly taskQueue?: string;
+  /** The module exporting the journeys; defaults to `./workflows` under the working directory. */
+  readonly workflowsPath?: string;
+  /** A prebuilt bundle (see {@link bundleJourneys}); skips bundling. */
+  readonly workflowBundle?: WorkflowBundleOption;
+  /** Activities to register; defaults to the channels configured in `temporal.yaml`. */
+  readonly activities?: ChannelActivities & object;
+  /**
+   * The journeys module's exports (`import * as journeys from './workflows'`), to check at start that each
+   * journey is exported under its workflow type.
+   */
+  readonly journeys?: Readonly<Record<string, unknown>>;
+  /** Concurrent workflow tasks and activities; Temporal's defaults otherwise. */
+  readonly maxConcurrentActivityTaskExecutions?: number;
+}
+
+/** A worker running journeys. `run()` until SIGINT/SIGTERM (handled by Temporal's runtime), or `shutdown()`. */
+export interface JourneyWorker {
+  readonly worker: Worker;
+  run(): Promise<void>;
+  runUntil<T>(fnOrPromise: Promise<T> | (() => Promise<T>)): Promise<T>;
+  shutdown(): void;
+  /** Closes the connection if this worker opened it (after `run()` returned). */
+  close(): Promise<void>;
+}
+
+const bundles = new Map<string, Promise<{ code: string }>>();
+
+/**
+ * Bundles the journeys once per process (per path) and reuses the bundle for every worker created after.
+ * Call it ahead of time to keep bundling off a worker's start.
+ */
+export function bundleJourneys(workflowsPath: string): Promise<{ code: string }> {
+  const file = require.resolve(path.resolve(workflowsPath));
+  let bundle = bundles.get(file);
+  if (!bundle) {
+    bundle = bundleWorkflowCode({ workflowsPath: file, logger: quietLogger });
+    bundles.set(file, bundle);
+    bundle.catch(() => bundles.delete(file));
+  }
+  return bundle;
+}
+
+/**
+ * Creates a worker for the journeys and their channel activities, connected per `temporal.yaml`.
+ *
+ * @example
+ * ```ts
+ * import * as journeys from './workflows';
+ * const worker = await createJourneyWorker({ workflowsPath: require.resolve('./workflows'), journeys });
+ * await worker.run(); // Ctrl-C drains and stops
+ * ```
+ */
+export async function createJourneyWorker(options: JourneyWorkerOptions = {}): Promise<JourneyWorker> {
+  if (options.journeys) checkExports(options.journeys);
+  const config = options.config ?? (options.connection && options.taskQueue && options.activities ? undefined : loadConfig());
+  let owned: NativeConnection | undefined;
+  let connection = options.connection;
+  let namespace = options.namespace;
+  if (!connection) {
+    const settings = connectionOptionsOf(config as JourneysConfig);
+    owned = await NativeConnection.connect({ address: settings.address, tls: settings.tls, apiKey: settings.apiKey });
+    connection = owned;
+    namespace ??= settings.namespace;
+  }
+  const workflowBundle = options.workflowBundle ?? (await bundleJourneys(options.workflowsPath ?? path.resolve('workflows')));
+  const worker = await Worker.create({
+    connection,
+    namespace: namespace ?? 'default',
+    taskQueue: options.taskQueue ?? (config as JourneysConfig).taskQueue,
+    workflowBundle,
+    activities: options.activities ?? createProviderActivities(config as JourneysConfig),
+    maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions,
+  });
+  return {
+    worker,
+    run: () => worker.run(),
+    runUntil: (fn) => worker.runUntil(fn),
+    shutdown: () => worker.shutdown(),
+    close: async () => {
+      await owned?.close();
+    },
+  };
+}
+
+/** Each journey must be exported under its workflow type, or the client would start a type nobody runs. */
+function checkExports(exports: Readonly<Record<string, unknown>>): void {
+  for (const [name, value] of Object.entries(exports)) {
+    const definition = (value as { definition?: JourneyDefinition } | undefined)?.definition;
+    if (typeof value !== 'function' || definition?.kind !== 'journeys.journey-definition') continue;
+    if (definition.workflowType !== name) {
+      throw new JourneyError(
+        'JOURNEY_INVALID',
+        `Journey "${definition.name}" is exported as "${name}"; export it as "${definition.workflowType}" (its workflow type).`,
+      );
+    }
+  }
+}
+
+const quietLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+};

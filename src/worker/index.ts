@@ -1,0 +1,14 @@
+/**
+ * The worker: one prebuilt bundle of the journeys, the channel activities, a connection per `temporal.yaml`.
+ *
+ * @example
+ * ```ts
+ * import { createJourneyWorker } from 'temporal-journeys/worker';
+ * const worker = await createJourneyWorker({ workflowsPath: require.resolve('./workflows') });
+ * await worker.run();
+ * ```
+ */
+export { bundleJourneys, createJourneyWorker } from './create-journey-worker';
+export type { JourneyWorker, JourneyWorkerOptions } from './create-journey-worker';
+export { createProviderActivities } from './providers';
+export type { ProviderActivitiesOptions } from './providers';

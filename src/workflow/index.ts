@@ -1,0 +1,22 @@
+/**
+ * The authoring API of journeys. Runs inside Temporal's deterministic workflow sandbox.
+ *
+ * @example
+ * ```ts
+ * import { journey, send, sleep, step, waitFor } from 'temporal-journeys/workflow';
+ * export const abandonedCart = journey('abandoned-cart', { trigger: cartAbandoned, goal: orderPlaced, events: [emailClicked] },
+ *   async ({ trigger }) => {
+ *     await sleep('1 hour');
+ *     await step('reminder-email', () => send.email('cart-reminder', { items: trigger.data.items }));
+ *     if (!(await waitFor(emailClicked, { within: '1 day' }))) await step('reminder-sms', () => send.sms('Still there?'));
+ *   });
+ * ```
+ */
+export { journey } from './journey';
+export type { Journey, JourneyContext } from './journey';
+export { step } from './step';
+export { journeyNow, sleep, sleepUntil } from './sleep';
+export { waitFor } from './wait-for';
+export type { WaitForOptions } from './wait-for';
+export { send } from './send';
+export type { Duration, JourneyOutcome, JourneyState, SendResult } from '../journey';

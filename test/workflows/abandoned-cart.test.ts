@@ -1,0 +1,176 @@
+import { WorkflowFailedError } from '@temporalio/client';
+import { EVENT_SIGNAL } from '../../src/events';
+import type { JourneyState } from '../../src/journey';
+import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing';
+import { abandonedCart } from '../../workflows/abandoned-cart';
+
+let t: JourneyTestEnvironment;
+let n = 0;
+
+beforeAll(async () => {
+  t = await createJourneyTestEnvironment({ journeys: [abandonedCart], workflowsPath: require.resolve('../../workflows') });
+});
+afterAll(() => t?.close());
+
+const HOUR = 3_600_000;
+
+/** A fresh customer per test, so the shared outbox can be read per customer. */
+function customer() {
+  n += 1;
+  const id = `cust-${n}-${Date.now()}`;
+  return { id, email: `${id}@example.com`, phone: `+1415555${String(1000 + n).slice(-4)}` };
+}
+
+const cart = (cartId: string) => ({ cartId, items: ['Blue teapot', 'Oolong 100g'], url: `https://shop.example/cart/${cartId}` });
+
+const stepAt = (state: JourneyState, name: string) => {
+  const step = state.steps.find((s) => s.name === name);
+  return step ? Date.parse(step.at) : undefined;
+};
+
+test('no purchase: email after 1 hour, then SMS after one more day without a click', async () => {
+  const c = customer();
+  await t.run(async ({ journeys }) => {
+    const { event } = await journeys.emit({ type: 'cart.abandoned', customer: c, data: cart('k1') });
+    const handle = t.env.client.workflow.getHandle(journeys.workflowId(abandonedCart, { customerId: c.id, key: 'k1' }));
+    const result = (await handle.result()) as JourneyState;
+
+    expect(result.outcome).toBe('completed');
+    expect(result.steps.map((s) => s.name)).toEqual(['reminder-email', 'reminder-sms']);
+    const startedAt = (await handle.describe()).startTime.getTime();
+    const emailAt = stepAt(result, 'reminder-email')!;
+    const smsAt = stepAt(result, 'reminder-sms')!;
+    expect(emailAt - startedAt).toBeGreaterThanOrEqual(HOUR);
+    expect(emailAt - startedAt).toBeLessThan(HOUR + 60_000);
+    expect(smsAt - emailAt).toBeGreaterThanOrEqual(24 * HOUR);
+    expect(smsAt - emailAt).toBeLessThan(24 * HOUR + 60_000);
+
+    const [email] = t.outbox.emails(c.email);
+    expect(email?.subject).toBe('You left 2 items in your cart');
+    expect(email?.text).toContain('https://shop.example/cart/k1');
+    expect(email?.idempotencyKey).toMatch(new RegExp(`^${handle.workflowId}/.+/reminder-email#1$`));
+    const sms = t.outbox.sms(c.phone);
+    expect(sms).toHaveLength(1);
+    expect(sms[0]?.body).toBe('Your cart is waiting: https://shop.example/cart/k1');
+    expect(event.type).toBe('cart.abandoned');
+  });
+});
+
+test('a purchase during the first hour converts the customer and sends nothing', async () => {
+  const c = customer();
+  await t.run(async ({ journeys }) => {
+    await journeys.emit({ type: 'cart.abandoned', customer: c, data: cart('k2') });
+    await t.env.sleep('20 minutes');
+    const { deliveries } = await journeys.emit({ type: 'order.placed', customer: c.id, data: { orderId: 'o-1', cartId: 'k2', total: 42 } });
+    expect(deliveries).toEqual([expect.objectContaining({ journey: 'abandoned-cart', status: 'delivered' })]);
+    const handle = t.env.client.workflow.getHandle(journeys.workflowId(abandonedCart, { customerId: c.id, key: 'k2' }));
+    const result = (await handle.result()) as JourneyState;
+    expect(result.outcome).toBe('converted');
+    expect(result.convertedAfter).toBeNull();
+    expect(result.steps).toEqual([]);
+    expect(t.outbox.emails(c.email)).toHaveLength(0);
+    expect(t.outbox.sms(c.phone)).toHaveLength(0);
+  });
+});
+
+test('a click after the email: no SMS, outcome completed', async () => {
+  const c = customer();
+  await t.run(async ({ journeys }) => {
+    await journeys.emit({ type: 'cart.abandoned', customer: c, data: cart('k3') });
+    await t.env.sleep('61 minutes');
+    await t.outbox.waitFor((m) => m.channel === 'email' && m.to.includes(c.email));
+    await journeys.emit({ type: 'email.clicked', customer: c.id, data: { key: 'k3', url: 'https://shop.example/cart/k3' } });
+    const handle = t.env.client.workflow.getHandle(journeys.workflowId(abandonedCart, { customerId: c.id, key: 'k3' }));
+    const result = (await handle.result()) as JourneyState;
+    expect(result.outcome).toBe('completed');
+    expect(result.steps.map((s) => s.name)).toEqual(['reminder-email']);
+    expect(t.outbox.sms(c.phone)).toHaveLength(0);
+  });
+});
+
+test('the same event id twice is handled once; the same cart abandoned twice is one journey', async () => {
+  const c = customer();
+  await t.run(async ({ journeys }) => {
+    const first = await journeys.emit({ type: 'cart.abandoned', customer: c, data: cart('k4') });
+    await journeys.emit({ type: 'cart.abandoned', customer: c, data: cart('k4') }); // abandoned again: new id
+    const clickId = 'click-once';
+    await t.env.sleep('61 minutes');
+    await t.outbox.waitFor((m) => m.channel === 'email' && m.to.includes(c.email));
+    const workflowId = journeys.workflowId(abandonedCart, { customerId: c.id, key: 'k4' });
+    // A click buffered twice under one id would satisfy two waitFor calls; handled once, it satisfies one.
+    await journeys.emit({ id: clickId, type: 'email.clicked', customer: c.id, data: { key: 'k4' } });
+    await journeys.emit({ id: clickId, type: 'email.clicked', customer: c.id, data: { key: 'k4' } });
+    const result = (await t.env.client.workflow.getHandle(workflowId).result()) as JourneyState;
+    expect(result.outcome).toBe('completed');
+    expect(t.outbox.emails(c.email)).toHaveLength(1);
+    const history = await t.env.client.workflow.getHandle(workflowId).fetchHistory();
+    const signals = history.events?.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === EVENT_SIGNAL) ?? [];
+    expect(signals).toHaveLength(4); // both abandonments and both clicks reached the one run
+    expect(first.deliveries[0]?.workflowId).toBe(workflowId);
+  });
+});
+
+test('an event emitted while the journey is inside a send is seen by the waitFor after it', async () => {
+  const c = customer();
+  t.fakes.resend.latencyMs = 1_000; // the send is in flight for a second of real time
+  try {
+    await t.run(async ({ journeys }) => {
+      const inFlight = t.fakes.resend.nextRequest();
+      await journeys.emit({ type: 'cart.abandoned', customer: c, data: cart('k5') });
+      const handle = t.env.client.workflow.getHandle(journeys.workflowId(abandonedCart, { customerId: c.id, key: 'k5' }));
+      const result = handle.result(); // lets the server skip the first hour
+      await inFlight;
+      expect(t.outbox.emails(c.email)).toHaveLength(0); // the provider has not answered yet
+      await journeys.emit({ type: 'email.clicked', customer: c.id, data: { key: 'k5' } });
+      const state = (await result) as JourneyState;
+      expect(state.steps.map((s) => s.name)).toEqual(['reminder-email']);
+      expect(t.outbox.emails(c.email)).toHaveLength(1);
+      expect(t.outbox.sms(c.phone)).toHaveLength(0);
+    });
+  } finally {
+    t.fakes.resend.latencyMs = 0;
+  }
+});
+
+test('a forged bad payload signalled straight at the workflow does not wedge it', async () => {
+  const c = customer();
+  await t.run(async ({ journeys }) => {
+    await journeys.emit({ type: 'cart.abandoned', customer: c, data: cart('k6') });
+    const handle = t.env.client.workflow.getHandle(journeys.workflowId(abandonedCart, { customerId: c.id, key: 'k6' }));
+    await handle.signal(EVENT_SIGNAL, { id: 'forged-1', type: 'order.placed', customerId: c.id, data: { orderId: 42 }, at: new Date().toISOString() });
+    await handle.signal(EVENT_SIGNAL, 'not even an object');
+    await handle.signal(EVENT_SIGNAL, { id: 'forged-2', type: 'order.placed', customerId: 'someone-else', data: { orderId: 'o', total: 1 }, at: new Date().toISOString() });
+    const state = await journeys.state(abandonedCart, { customerId: c.id, key: 'k6' });
+    expect(state.rejectedEvents).toBe(3);
+    expect(state.outcome).toBeNull();
+    // Still alive: a valid goal converts it.
+    await journeys.emit({ type: 'order.placed', customer: c.id, data: { orderId: 'o-6', cartId: 'k6', total: 10 } });
+    expect(((await handle.result()) as JourneyState).outcome).toBe('converted');
+  });
+});
+
+test('exit takes the customer out with outcome exited', async () => {
+  const c = customer();
+  await t.run(async ({ journeys }) => {
+    await journeys.emit({ type: 'cart.abandoned', customer: c, data: cart('k7') });
+    await journeys.exit(abandonedCart, { customerId: c.id, key: 'k7', reason: 'support request' });
+    const handle = t.env.client.workflow.getHandle(journeys.workflowId(abandonedCart, { customerId: c.id, key: 'k7' }));
+    expect(((await handle.result()) as JourneyState).outcome).toBe('exited');
+    expect(t.outbox.emails(c.email)).toHaveLength(0);
+  });
+});
+
+test('a permanent provider rejection is a result, not a crash', async () => {
+  const c = { ...customer(), phone: '+15005550001' };
+  t.fakes.twilio.stopped.add(c.phone);
+  await t.run(async ({ journeys }) => {
+    await journeys.emit({ type: 'cart.abandoned', customer: c, data: cart('k8') });
+    const handle = t.env.client.workflow.getHandle(journeys.workflowId(abandonedCart, { customerId: c.id, key: 'k8' }));
+    const result = (await handle.result().catch((err: unknown) => {
+      throw err instanceof WorkflowFailedError ? new Error(`journey failed: ${String(err.cause)}`) : err;
+    })) as JourneyState;
+    expect(result.outcome).toBe('completed');
+    expect(result.steps.map((s) => s.name)).toEqual(['reminder-email', 'reminder-sms']);
+    expect(t.outbox.sms(c.phone)).toHaveLength(0);
+  });
+});
