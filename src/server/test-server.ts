@@ -14,6 +14,8 @@ export interface FindTestServerOptions {
   readonly install?: boolean;
   readonly allowSdkDownload?: boolean;
   readonly log?: (line: string) => void;
+  /** Environment whose PATH is searched; defaults to `process.env`. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -31,10 +33,10 @@ export async function findTestServer(options: FindTestServerOptions): Promise<Fo
     "Temporal's time-skipping test server",
     [
       { label: 'explicit path (server.testServerPath / TEMPORAL_TEST_SERVER_PATH)', source: 'explicit', try: async () => explicit(options.explicitPath) },
-      { label: '`temporal-test-server` on PATH', source: 'path', try: async () => onPath('temporal-test-server') },
+      { label: '`temporal-test-server` on PATH', source: 'path', try: async () => onPath('temporal-test-server', options.env) },
       { label: `cache ${wrapper}`, source: 'cache', try: async () => (isExecutable(wrapper) ? wrapper : undefined) },
       ...(install
-        ? [{ label: `Maven io.temporal:temporal-test-server:${TEST_SERVER_VERSION}`, source: 'installed' as const, try: () => installFromMaven(dir, wrapper, log) }]
+        ? [{ label: `Maven io.temporal:temporal-test-server:${TEST_SERVER_VERSION}`, source: 'installed' as const, try: () => installFromMaven(dir, wrapper, log, options.env) }]
         : []),
       ...(options.allowSdkDownload !== false
         ? [{ label: "@temporalio/testing's download", source: 'sdk-download' as const, try: async () => '' }]
@@ -44,9 +46,9 @@ export async function findTestServer(options: FindTestServerOptions): Promise<Fo
   );
 }
 
-async function installFromMaven(dir: string, wrapper: string, log: (line: string) => void): Promise<string> {
-  const mvn = onPath('mvn');
-  const java = onPath('java');
+async function installFromMaven(dir: string, wrapper: string, log: (line: string) => void, env?: NodeJS.ProcessEnv): Promise<string> {
+  const mvn = onPath('mvn', env);
+  const java = onPath('java', env);
   if (!mvn || !java) throw new Error(`${mvn ? 'java' : 'mvn'} is not on PATH`);
   log(`Installing the time-skipping test server ${TEST_SERVER_VERSION} from Maven Central into ${dir} …`);
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'journeys-test-server-'));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { EmailTemplates } from '../../activities';
 import { createJourneyClient, type JourneyClient, type JourneyRef } from '../client';
 import type { AnyEventDefinition } from '../events';
@@ -62,6 +62,7 @@ export function testBinary(kind: 'time-skipping' | 'dev', cacheDir?: string): Pr
  * ```
  */
 export async function createJourneyTestEnvironment(options: JourneyTestEnvironmentOptions): Promise<JourneyTestEnvironment> {
+  quietRuntime();
   const kind = options.server ?? 'time-skipping';
   const binary = await testBinary(kind, options.cacheDir);
   const executable = binary.path ? { type: 'existing-path' as const, path: binary.path } : { type: 'cached-download' as const };
@@ -115,4 +116,17 @@ export async function createJourneyTestEnvironment(options: JourneyTestEnvironme
       await Promise.all([env.teardown(), fakes.close()]);
     },
   };
+}
+
+let runtimeInstalled = false;
+
+/** Worker state changes at INFO drown test output; keep warnings and errors. Once per process. */
+function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // The app installed its own runtime first: keep it.
+  }
 }

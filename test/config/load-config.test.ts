@@ -1,0 +1,66 @@
+import path from 'node:path';
+import { connectionOptionsOf, loadConfig, parseConfig } from '../../src/config';
+import { ConfigError, isJourneyError } from '../../src/errors';
+
+const fixture = (name: string) => path.join(__dirname, '..', 'fixtures', 'config', name);
+
+function configError(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (err) {
+    if (isJourneyError(err, 'CONFIG_INVALID') || isJourneyError(err, 'CONFIG_NOT_FOUND')) return err as ConfigError;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+test('a valid file loads with defaults filled in and paths resolved against the file', () => {
+  const config = loadConfig({ path: fixture('valid.yaml'), env: {} });
+  expect(config.connection).toMatchObject({ type: 'local', port: 7233, uiPort: 8233, namespace: 'default' });
+  expect(config.connection.type === 'local' && config.connection.dbFile).toBe(fixture('.journeys/dev.sqlite'));
+  expect(config.server.cacheDir).toBe(fixture('.journeys'));
+  expect(config.providers.resend).toMatchObject({ from: 'Shop <shop@example.com>', apiKeyEnv: 'RESEND_API_KEY' });
+  expect(config.taskQueue).toBe('journeys');
+});
+
+test('JOURNEYS_PROFILE picks another connection; cloud reads its API key from the named variable', () => {
+  const config = loadConfig({ path: fixture('valid.yaml'), env: { JOURNEYS_PROFILE: 'cloud', TEMPORAL_API_KEY: 'secret' } });
+  expect(connectionOptionsOf(config, { TEMPORAL_API_KEY: 'secret' })).toMatchObject({
+    address: 'journeys.a1b2c.tmprl.cloud:7233',
+    namespace: 'journeys.a1b2c',
+    apiKey: 'secret',
+    tls: true,
+  });
+  const err = configError(() => connectionOptionsOf(config, {}));
+  expect(err.message).toContain('TEMPORAL_API_KEY');
+});
+
+test('a typo names the file, the path and the line', () => {
+  const err = configError(() => loadConfig({ path: fixture('unknown-key.yaml'), env: {} }));
+  expect(err.code).toBe('CONFIG_INVALID');
+  expect(err.location).toEqual({ file: fixture('unknown-key.yaml'), path: 'profiles.local.prot', line: 5 });
+  expect(err.message).toContain(`${fixture('unknown-key.yaml')}:5`);
+});
+
+test('a bad value names its path and line', () => {
+  const err = configError(() => loadConfig({ path: fixture('bad-value.yaml'), env: {} }));
+  expect(err.location).toMatchObject({ path: 'providers.twilio.baseUrl', line: 6 });
+});
+
+test('broken YAML names the line', () => {
+  const err = configError(() => loadConfig({ path: fixture('bad-yaml.yaml'), env: {} }));
+  expect(err.location.file).toBe(fixture('bad-yaml.yaml'));
+  expect(err.location.line).toBeGreaterThanOrEqual(3);
+});
+
+test('an unknown profile, a missing explicit file and an unknown top-level key are errors', () => {
+  expect(configError(() => loadConfig({ path: fixture('valid.yaml'), profile: 'staging', env: {} })).location.path).toBe('profile');
+  expect(configError(() => loadConfig({ path: fixture('missing.yaml'), env: {} })).code).toBe('CONFIG_NOT_FOUND');
+  const err = configError(() => parseConfig('taskQueue: a\ntaskqueue: b\n', { path: '/x/temporal.yaml', env: {} }));
+  expect(err.location).toEqual({ file: '/x/temporal.yaml', path: 'taskqueue', line: 2 });
+});
+
+test('no temporal.yaml at all means the local server with defaults', () => {
+  const config = loadConfig({ env: { JOURNEYS_CONFIG: undefined } as NodeJS.ProcessEnv });
+  expect(config.connection.type).toBe('local');
+});

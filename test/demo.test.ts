@@ -1,0 +1,44 @@
+/**
+ * The README's run command in --once mode, on the real dev server (in memory, free ports, journey time
+ * sped up so the 1-day wait takes a second). Runs the compiled CLI, as a user would.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+
+const cli = path.resolve(__dirname, '..', 'dist', 'src', 'cli', 'main.js');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+test('journeys dev --once runs the demo to its end and exits 0', async () => {
+  expect(existsSync(cli)).toBe(true); // `npm test` builds first
+  const uiPort = await freePort();
+  const env = { ...process.env };
+  delete env.JOURNEYS_CONFIG; // the repository's own temporal.yaml
+  const child = spawn(process.execPath, [cli, 'dev', '--once', '--port', '0', '--ui-port', String(uiPort), '--db', ':memory:', '--time-scale', '36000'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+
+  expect(out).toContain(`Web UI    http://127.0.0.1:${uiPort}/namespaces/default/workflows`);
+  expect(out).toMatch(/email +→ ada@example\.com/);
+  expect(out).toMatch(/sms +→ \+14155550101/);
+  expect(out).toMatch(/journey +cust-linus +converted, nothing sent/);
+  expect(out).toMatch(/journey +cust-grace +completed after reminder-email\n/);
+  expect(out).toContain('scenario finished: every journey ended as expected');
+  expect(out).not.toContain('UNEXPECTED');
+  expect(code).toBe(0);
+});

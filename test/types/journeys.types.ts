@@ -1,0 +1,42 @@
+/**
+ * Type-level behaviour, checked by `tsc` (npm run typecheck): a wrong event or field fails to compile.
+ */
+import type { JourneyClient } from '../../src/client';
+import { waitFor } from '../../src/workflow';
+import { journey } from '../../src/workflow';
+import { cartAbandoned, emailClicked, orderPlaced } from '../../workflows/events';
+
+declare const typed: JourneyClient<typeof cartAbandoned | typeof orderPlaced>;
+
+export async function emits(): Promise<void> {
+  await typed.emit({ type: 'order.placed', customer: 'c1', data: { orderId: 'o1', total: 3 } });
+  // @ts-expect-error total must be a number
+  await typed.emit({ type: 'order.placed', customer: 'c1', data: { orderId: 'o1', total: '3' } });
+  // @ts-expect-error an event the client was not given
+  await typed.emit({ type: 'email.clicked', customer: 'c1', data: {} });
+  // @ts-expect-error cart.abandoned needs items
+  await typed.emit({ type: 'cart.abandoned', customer: 'c1', data: { cartId: 'k', url: 'https://x.example' } });
+}
+
+export const typedJourney = journey(
+  'typed-journey',
+  {
+    trigger: cartAbandoned,
+    key: (e) => e.data.cartId,
+    goal: orderPlaced,
+    events: [emailClicked],
+    // @ts-expect-error route sees only goal and listened events, and email.clicked has no cartId
+    route: (e) => (e.type === 'email.clicked' ? e.data.cartId : undefined),
+  },
+  async ({ trigger }) => {
+    const items: string[] = trigger.data.items;
+    // @ts-expect-error the trigger's data has no orderId
+    void trigger.data.orderId;
+    const click = await waitFor(emailClicked, { within: '1 day' });
+    const url: string | undefined = click?.data.url;
+    void [items, url];
+  },
+);
+
+// @ts-expect-error a key is read from the trigger, so it needs one
+export const keyWithoutTrigger = journey('no-trigger', { key: (e: never) => e }, async () => undefined);
