@@ -26,16 +26,63 @@ export default tseslint.config(
   },
   {
     // The workflow-safe set runs inside Temporal's deterministic sandbox (see STYLE.md).
-    files: ['src/workflow/**/*.ts', 'src/events/**/*.ts', 'workflows/**/*.ts'],
+    files: [
+      'src/workflow/**/*.ts',
+      'src/events/**/*.ts',
+      'src/journey/**/*.ts',
+      'src/errors.ts',
+      'workflows/**/*.ts',
+    ],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: nodeBuiltins.map((name) => ({ name, message: 'Node built-ins do not exist in the workflow sandbox.' })),
+          paths: nodeBuiltins.map((name) => ({
+            name,
+            message: 'Node built-ins do not exist in the workflow sandbox.',
+          })),
           patterns: [
-            { group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing'], message: 'Workflow code may import only @temporalio/workflow.', allowTypeImports: true },
-            { group: ['resend', 'twilio'], message: 'Provider SDKs run in activities, never in workflows.', allowTypeImports: true },
-            { group: ['**/src/client', '**/src/client/**', '**/src/worker', '**/src/worker/**', '**/src/config', '**/src/config/**', '**/src/server', '**/src/server/**', '**/src/cli', '**/src/cli/**', '../client', '../client/**', '../worker', '../worker/**', '../config', '../config/**', '../server', '../server/**', '../cli', '../cli/**'], message: 'Workflow code may import only src/workflow, src/events and types.', allowTypeImports: true },
+            {
+              group: [
+                '@temporalio/client',
+                '@temporalio/worker',
+                '@temporalio/activity',
+                '@temporalio/testing',
+              ],
+              message: 'Workflow code may import only @temporalio/workflow.',
+              allowTypeImports: true,
+            },
+            {
+              group: ['resend', 'twilio'],
+              message: 'Provider SDKs run in activities, never in workflows.',
+              allowTypeImports: true,
+            },
+            {
+              group: [
+                '**/src/client',
+                '**/src/client/**',
+                '**/src/worker',
+                '**/src/worker/**',
+                '**/src/config',
+                '**/src/config/**',
+                '**/src/server',
+                '**/src/server/**',
+                '**/src/cli',
+                '**/src/cli/**',
+                '../client',
+                '../client/**',
+                '../worker',
+                '../worker/**',
+                '../config',
+                '../config/**',
+                '../server',
+                '../server/**',
+                '../cli',
+                '../cli/**',
+              ],
+              message: 'Workflow code may import only src/workflow, src/events and types.',
+              allowTypeImports: true,
+            },
           ],
         },
       ],

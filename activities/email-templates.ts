@@ -12,7 +12,10 @@ export type EmailTemplate = (data: Readonly<Record<string, unknown>>) => Rendere
 export type EmailTemplates = Readonly<Record<string, EmailTemplate>>;
 
 const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 
 const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
 
@@ -23,7 +26,10 @@ export const defaultEmailTemplates: EmailTemplates = {
     const url = typeof data.url === 'string' ? data.url : undefined;
     const lines = items.map((i) => `- ${i}`).join('\n');
     return {
-      subject: items.length === 1 ? `You left ${items[0]} in your cart` : `You left ${items.length} items in your cart`,
+      subject:
+        items.length === 1
+          ? `You left ${items[0]} in your cart`
+          : `You left ${items.length} items in your cart`,
       text: `Still thinking it over?\n\n${lines}\n${url ? `\nFinish your order: ${url}\n` : ''}`,
       html:
         `<p>Still thinking it over?</p><ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>` +

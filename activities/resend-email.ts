@@ -20,15 +20,25 @@ export interface ResendEmailOptions {
  *
  * @see https://resend.com/docs/api-reference/emails/send-email
  */
-export function createResendEmail(options: ResendEmailOptions): (request: SendEmailRequest) => Promise<SendResult> {
+export function createResendEmail(
+  options: ResendEmailOptions,
+): (request: SendEmailRequest) => Promise<SendResult> {
   const templates = { ...defaultEmailTemplates, ...options.templates };
   return async (request) => {
     const template = templates[request.template];
     if (!template) {
-      throw providerFailure('resend', 422, 'unknown_template', `no email template "${request.template}" is registered on the worker (known: ${Object.keys(templates).join(', ')})`);
+      throw providerFailure(
+        'resend',
+        422,
+        'unknown_template',
+        `no email template "${request.template}" is registered on the worker (known: ${Object.keys(templates).join(', ')})`,
+      );
     }
     const rendered = template(request.data);
-    const unsubscribe = options.unsubscribeUrl?.replace('{customerId}', encodeURIComponent(request.customerId));
+    const unsubscribe = options.unsubscribeUrl?.replace(
+      '{customerId}',
+      encodeURIComponent(request.customerId),
+    );
     const { data, error } = await options.client.emails.send(
       {
         from: options.from,

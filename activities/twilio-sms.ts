@@ -33,7 +33,9 @@ export interface TwilioClientOptions {
  * idempotency key of its own; the header is honoured by the local fake and harmless against Twilio.
  */
 export function createTwilioClient(options: TwilioClientOptions): Twilio {
-  const client = twilio(options.accountSid, options.authToken, { httpClient: createIdempotentRequestClient() });
+  const client = twilio(options.accountSid, options.authToken, {
+    httpClient: createIdempotentRequestClient(),
+  });
   if (options.baseUrl) client.api.baseUrl = options.baseUrl.replace(/\/$/, '');
   return client;
 }
@@ -58,16 +60,24 @@ interface TwilioRestError {
  * @see https://www.twilio.com/docs/messaging/api/message-resource#create-a-message-resource
  */
 export function createTwilioSms(options: TwilioSmsOptions): (request: SendSmsRequest) => Promise<SendResult> {
-  const sender = options.from.startsWith('MG') ? { messagingServiceSid: options.from } : { from: options.from };
+  const sender = options.from.startsWith('MG')
+    ? { messagingServiceSid: options.from }
+    : { from: options.from };
   return async (request) => {
     try {
       const message = await idempotencyKey.run(request.idempotencyKey, () =>
         options.client.messages.create({ to: request.to, body: request.body, ...sender }),
       );
-      return { status: 'sent', channel: 'sms', messageId: message.sid, segments: Number(message.numSegments) || 1 };
+      return {
+        status: 'sent',
+        channel: 'sms',
+        messageId: message.sid,
+        segments: Number(message.numSegments) || 1,
+      };
     } catch (err) {
       const e = err as TwilioRestError;
-      if (typeof e.status === 'number') throw providerFailure('twilio', e.status, String(e.code ?? e.status), e.message ?? '');
+      if (typeof e.status === 'number')
+        throw providerFailure('twilio', e.status, String(e.code ?? e.status), e.message ?? '');
       throw providerFailure('twilio', null, 'network', err instanceof Error ? err.message : String(err));
     }
   };

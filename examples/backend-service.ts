@@ -22,8 +22,16 @@ export function demoCarts(run = Date.now().toString(36)): Record<DemoCustomer, s
 }
 
 /** Each customer abandons a cart; Linus comes back and orders a moment later. */
-export async function emitCheckoutEvents(journeys: JourneyClient, carts: Record<DemoCustomer, string>, log: (line: string) => void): Promise<void> {
-  const items: Record<DemoCustomer, string[]> = { ada: ['Blue teapot'], grace: ['Oolong 100g', 'Tea strainer'], linus: ['Matcha whisk'] };
+export async function emitCheckoutEvents(
+  journeys: JourneyClient,
+  carts: Record<DemoCustomer, string>,
+  log: (line: string) => void,
+): Promise<void> {
+  const items: Record<DemoCustomer, string[]> = {
+    ada: ['Blue teapot'],
+    grace: ['Oolong 100g', 'Tea strainer'],
+    linus: ['Matcha whisk'],
+  };
   for (const name of Object.keys(demoCustomers) as DemoCustomer[]) {
     const cartId = carts[name];
     await journeys.emit({
@@ -33,13 +41,25 @@ export async function emitCheckoutEvents(journeys: JourneyClient, carts: Record<
     });
     log(`backend  cart.abandoned   ${demoCustomers[name].id} ${cartId}`);
   }
-  await journeys.emit({ type: 'order.placed', customer: demoCustomers.linus.id, data: { orderId: `order-${carts.linus}`, cartId: carts.linus, total: 24 } });
+  await journeys.emit({
+    type: 'order.placed',
+    customer: demoCustomers.linus.id,
+    data: { orderId: `order-${carts.linus}`, cartId: carts.linus, total: 24 },
+  });
   log(`backend  order.placed     ${demoCustomers.linus.id} ${carts.linus}`);
 }
 
 /** Grace clicks her reminder email: what the click tracking of a real email would report. */
-export async function emitClick(journeys: JourneyClient, cartId: string, log: (line: string) => void): Promise<void> {
-  await journeys.emit({ type: 'email.clicked', customer: demoCustomers.grace.id, data: { key: cartId, url: `https://shop.example/cart/${cartId}` } });
+export async function emitClick(
+  journeys: JourneyClient,
+  cartId: string,
+  log: (line: string) => void,
+): Promise<void> {
+  await journeys.emit({
+    type: 'email.clicked',
+    customer: demoCustomers.grace.id,
+    data: { key: cartId, url: `https://shop.example/cart/${cartId}` },
+  });
   log(`backend  email.clicked    ${demoCustomers.grace.id} ${cartId}`);
 }
 
@@ -63,7 +83,12 @@ if (require.main === module) {
 export interface ScenarioContext {
   readonly journeys: JourneyClient;
   /** Messages the provider fakes accepted, as they arrive. */
-  readonly outbox: { on(event: 'message', fn: (m: { channel: string; to: string | readonly string[]; text?: string; body?: string }) => void): unknown };
+  readonly outbox: {
+    on(
+      event: 'message',
+      fn: (m: { channel: string; to: string | readonly string[]; text?: string; body?: string }) => void,
+    ): unknown;
+  };
   readonly log: (line: string) => void;
 }
 
@@ -77,12 +102,17 @@ const expected: Record<DemoCustomer, { outcome: string; steps: string[] }> = {
  * The demo run by `journeys dev`: three customers abandon carts; Grace clicks her email when it arrives,
  * Linus orders at once, Ada does nothing. Resolves true when every journey ended as expected.
  */
-export async function runScenario({ journeys, outbox, log }: ScenarioContext, timeoutMs = 180_000): Promise<boolean> {
+export async function runScenario(
+  { journeys, outbox, log }: ScenarioContext,
+  timeoutMs = 180_000,
+): Promise<boolean> {
   const carts = demoCarts();
   outbox.on('message', (m) => {
     const to = Array.isArray(m.to) ? m.to : [m.to];
     if (m.channel === 'email' && to.includes(demoCustomers.grace.email) && m.text?.includes(carts.grace)) {
-      emitClick(journeys, carts.grace, log).catch((err: unknown) => log(`backend  click failed: ${String(err)}`));
+      emitClick(journeys, carts.grace, log).catch((err: unknown) =>
+        log(`backend  click failed: ${String(err)}`),
+      );
     }
   });
   await emitCheckoutEvents(journeys, carts, log);
@@ -92,13 +122,18 @@ export async function runScenario({ journeys, outbox, log }: ScenarioContext, ti
   let ok = true;
   while (pending.size > 0 && Date.now() < deadline) {
     for (const name of [...pending]) {
-      const state = await journeys.state(abandonedCart, { customerId: demoCustomers[name].id, key: carts[name] });
+      const state = await journeys.state(abandonedCart, {
+        customerId: demoCustomers[name].id,
+        key: carts[name],
+      });
       if (state.outcome === null) continue;
       pending.delete(name);
       const steps = state.steps.map((s) => s.name);
       const good = state.outcome === expected[name].outcome && steps.join() === expected[name].steps.join();
       ok &&= good;
-      log(`journey  ${demoCustomers[name].id.padEnd(11)} ${state.outcome}${steps.length ? ` after ${steps.join(' → ')}` : ', nothing sent'}${good ? '' : '  (UNEXPECTED)'}`);
+      log(
+        `journey  ${demoCustomers[name].id.padEnd(11)} ${state.outcome}${steps.length ? ` after ${steps.join(' → ')}` : ', nothing sent'}${good ? '' : '  (UNEXPECTED)'}`,
+      );
     }
     if (pending.size > 0) await new Promise((r) => setTimeout(r, 250));
   }

@@ -10,7 +10,14 @@
  * ```
  */
 export { defineEvent, defineEventCatalog, EVENT_SIGNAL } from './events';
-export type { AnyEventDefinition, EventCatalog, EventDefinition, EventInputOf, EventOf, JourneyEvent } from './events';
+export type {
+  AnyEventDefinition,
+  EventCatalog,
+  EventDefinition,
+  EventInputOf,
+  EventOf,
+  JourneyEvent,
+} from './events';
 export { defineJourney, journeySearchAttributes, journeyWorkflowId, toMs } from './journey';
 export type {
   Channel,

@@ -24,10 +24,26 @@ test('journeys dev --once runs the demo to its end and exits 0', async () => {
   const uiPort = await freePort();
   const env = { ...process.env };
   delete env.JOURNEYS_CONFIG; // the repository's own temporal.yaml
-  const child = spawn(process.execPath, [cli, 'dev', '--once', '--port', '0', '--ui-port', String(uiPort), '--db', ':memory:', '--time-scale', '36000'], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      cli,
+      'dev',
+      '--once',
+      '--port',
+      '0',
+      '--ui-port',
+      String(uiPort),
+      '--db',
+      ':memory:',
+      '--time-scale',
+      '36000',
+    ],
+    {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));

@@ -19,7 +19,9 @@ export const abandonedCart = journey(
   },
   async ({ customer, trigger }) => {
     await sleep('1 hour');
-    await step('reminder-email', () => send.email('cart-reminder', { items: trigger.data.items, url: trigger.data.url }));
+    await step('reminder-email', () =>
+      send.email('cart-reminder', { items: trigger.data.items, url: trigger.data.url }),
+    );
     const click = await waitFor(emailClicked, { within: '1 day' });
     if (!click && customer.phone) {
       await step('reminder-sms', () => send.sms(`Your cart is waiting: ${trigger.data.url}`));

@@ -16,7 +16,11 @@ const DEMO_TIME_SCALE = 3600;
 const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
 
 interface Scenario {
-  runScenario(context: { journeys: JourneyClient; outbox: unknown; log: (line: string) => void }): Promise<boolean>;
+  runScenario(context: {
+    journeys: JourneyClient;
+    outbox: unknown;
+    log: (line: string) => void;
+  }): Promise<boolean>;
 }
 
 /**
@@ -38,17 +42,31 @@ export async function dev(argv: string[]): Promise<number> {
   const config = loadConfig();
   const profile = config.connection;
   if (profile.type !== 'local') {
-    throw new ConfigError(`journeys dev runs the embedded local server, but profile "${config.profile}" is ${profile.type}; use JOURNEYS_PROFILE=local or another profile.`, { file: config.file, path: 'profile' });
+    throw new ConfigError(
+      `journeys dev runs the embedded local server, but profile "${config.profile}" is ${profile.type}; use JOURNEYS_PROFILE=local or another profile.`,
+      { file: config.file, path: 'profile' },
+    );
   }
-  const timeScale = values['time-scale'] !== undefined ? Number(values['time-scale']) : config.timeScale === 1 ? DEMO_TIME_SCALE : config.timeScale;
-  if (!(timeScale > 0)) throw new Error(`--time-scale must be a positive number, got "${values['time-scale']}"`);
+  const timeScale =
+    values['time-scale'] !== undefined
+      ? Number(values['time-scale'])
+      : config.timeScale === 1
+        ? DEMO_TIME_SCALE
+        : config.timeScale;
+  if (!(timeScale > 0))
+    throw new Error(`--time-scale must be a positive number, got "${values['time-scale']}"`);
   const dbFile = values.db === ':memory:' ? undefined : path.resolve(values.db ?? profile.dbFile);
   const started = Date.now();
-  const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${line}`);
+  const log = (line: string) =>
+    console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${line}`);
 
   // Worker state changes are noise next to the demo's own lines; warnings and errors still show.
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const cli = await findTemporalCli({ explicitPath: config.server.cliPath, cacheDir: config.server.cacheDir, log });
+  const cli = await findTemporalCli({
+    explicitPath: config.server.cliPath,
+    cacheDir: config.server.cacheDir,
+    log,
+  });
   const server = await startLocalServer({
     cli,
     ip: profile.ip,
@@ -76,14 +94,25 @@ export async function dev(argv: string[]): Promise<number> {
       journeys: journeysModule,
       activities: fakes.activities(),
     });
-    const journeys = await createJourneyClient({ journeys: journeyRefs, client: server.env.client, taskQueue: config.taskQueue, timeScale });
+    const journeys = await createJourneyClient({
+      journeys: journeyRefs,
+      client: server.env.client,
+      taskQueue: config.taskQueue,
+      timeScale,
+    });
 
     console.log('temporal-journeys dev');
-    console.log(`  Temporal  ${server.address} (namespace ${server.namespace})${dbFile ? `, persisted to ${dbFile}` : ', in memory'}`);
+    console.log(
+      `  Temporal  ${server.address} (namespace ${server.namespace})${dbFile ? `, persisted to ${dbFile}` : ', in memory'}`,
+    );
     console.log(`  Web UI    ${server.uiUrl}/namespaces/${server.namespace}/workflows`);
     console.log(`  Fakes     Resend ${fakes.resend.url}  Twilio ${fakes.twilio.url}`);
-    console.log(`  Journeys  ${journeyRefs.map((j) => ('definition' in j ? j.definition.name : j.name)).join(', ')} on task queue "${config.taskQueue}"`);
-    console.log(`  Time      journey time runs ${timeScale}x (1 hour of journey = ${(3600 / timeScale).toFixed(1)} s)`);
+    console.log(
+      `  Journeys  ${journeyRefs.map((j) => ('definition' in j ? j.definition.name : j.name)).join(', ')} on task queue "${config.taskQueue}"`,
+    );
+    console.log(
+      `  Time      journey time runs ${timeScale}x (1 hour of journey = ${(3600 / timeScale).toFixed(1)} s)`,
+    );
     fakes.outbox.on('message', (m) => log(describe(m)));
 
     let stopping = false;
@@ -102,7 +131,9 @@ export async function dev(argv: string[]): Promise<number> {
     const running = worker.run();
 
     let ok = true;
-    const scenarioPath = values['no-scenario'] ? undefined : path.resolve(values.scenario ?? path.join(PACKAGE_ROOT, 'examples', 'backend-service'));
+    const scenarioPath = values['no-scenario']
+      ? undefined
+      : path.resolve(values.scenario ?? path.join(PACKAGE_ROOT, 'examples', 'backend-service'));
     if (scenarioPath && (existsSync(scenarioPath) || existsSync(`${scenarioPath}.js`))) {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const scenario = require(scenarioPath) as Scenario;
@@ -110,7 +141,11 @@ export async function dev(argv: string[]): Promise<number> {
         log(`scenario failed: ${err instanceof Error ? err.message : String(err)}`);
         return false;
       });
-      log(ok ? 'scenario finished: every journey ended as expected' : 'scenario finished with unexpected outcomes');
+      log(
+        ok
+          ? 'scenario finished: every journey ended as expected'
+          : 'scenario finished with unexpected outcomes',
+      );
     }
     if (values.once) stop();
     else log('running; open the Web UI above, Ctrl-C to stop');

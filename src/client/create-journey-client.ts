@@ -8,7 +8,13 @@ import {
 } from '@temporalio/client';
 import { loadConfig, connectionOptionsOf, type JourneysConfig } from '../config';
 import { EventValidationError, JourneyError, JourneyNotFoundError } from '../errors';
-import { defineEventCatalog, EVENT_SIGNAL, type AnyEventDefinition, type EventInputOf, type JourneyEvent } from '../events';
+import {
+  defineEventCatalog,
+  EVENT_SIGNAL,
+  type AnyEventDefinition,
+  type EventInputOf,
+  type JourneyEvent,
+} from '../events';
 import {
   EXIT_SIGNAL,
   journeySearchAttributes as attrs,
@@ -134,7 +140,11 @@ export async function createJourneyClient<TEvents extends AnyEventDefinition = A
   let temporal = options.client;
   if (!temporal) {
     const settings = connectionOptionsOf(config as JourneysConfig);
-    connection = await Connection.connect({ address: settings.address, tls: settings.tls, apiKey: settings.apiKey });
+    connection = await Connection.connect({
+      address: settings.address,
+      tls: settings.tls,
+      apiKey: settings.apiKey,
+    });
     temporal = new Client({ connection, namespace: settings.namespace });
   }
   const client = temporal;
@@ -146,7 +156,12 @@ export async function createJourneyClient<TEvents extends AnyEventDefinition = A
     ...(options.events ?? []),
   ]);
 
-  const startOptions = (journey: JourneyDefinition, customer: CustomerRef, workflowId: string, data?: unknown) => ({
+  const startOptions = (
+    journey: JourneyDefinition,
+    customer: CustomerRef,
+    workflowId: string,
+    data?: unknown,
+  ) => ({
     workflowId,
     taskQueue,
     args: [{ customer, data, timeScale } satisfies JourneyInput] as [JourneyInput],
@@ -169,7 +184,8 @@ export async function createJourneyClient<TEvents extends AnyEventDefinition = A
           });
           return [{ journey, workflowId: route.workflowId, status: 'delivered' }];
         } catch (err) {
-          if (err instanceof WorkflowExecutionAlreadyStartedError) return [{ journey, workflowId: route.workflowId, status: 'not-entered' }];
+          if (err instanceof WorkflowExecutionAlreadyStartedError)
+            return [{ journey, workflowId: route.workflowId, status: 'not-entered' }];
           throw err;
         }
       case 'signal':
@@ -177,7 +193,8 @@ export async function createJourneyClient<TEvents extends AnyEventDefinition = A
       case 'search': {
         const query = `JourneyName = '${quote(journey)}' AND CustomerId = '${quote(event.customerId)}' AND ExecutionStatus = 'Running'`;
         const found: Promise<Delivery>[] = [];
-        for await (const run of client.workflow.list({ query })) found.push(signal(journey, run.workflowId, event));
+        for await (const run of client.workflow.list({ query }))
+          found.push(signal(journey, run.workflowId, event));
         return Promise.all(found);
       }
     }
@@ -195,9 +212,15 @@ export async function createJourneyClient<TEvents extends AnyEventDefinition = A
 
   const workflowId = (ref: JourneyRef, target: JourneyTarget) => {
     const journey = definitionOf(ref);
-    if (!target?.customerId) throw new EventValidationError('customerId is required', undefined, [{ path: 'customerId', message: 'required' }]);
+    if (!target?.customerId)
+      throw new EventValidationError('customerId is required', undefined, [
+        { path: 'customerId', message: 'required' },
+      ]);
     if (journey.key && target.key === undefined) {
-      throw new JourneyError('JOURNEY_INVALID', `Journey "${journey.name}" is keyed; pass the key of the run (e.g. the cart id).`);
+      throw new JourneyError(
+        'JOURNEY_INVALID',
+        `Journey "${journey.name}" is keyed; pass the key of the run (e.g. the cart id).`,
+      );
     }
     return journeyWorkflowId(journey.name, target.customerId, journey.key ? target.key : undefined);
   };
@@ -209,7 +232,10 @@ export async function createJourneyClient<TEvents extends AnyEventDefinition = A
     async enroll(ref, enrollOptions) {
       const journey = definitionOf(ref);
       if (journey.trigger) {
-        throw new JourneyError('JOURNEY_INVALID', `Journey "${journey.name}" is reactive (trigger "${journey.trigger.name}"): emit its trigger event instead of enrolling.`);
+        throw new JourneyError(
+          'JOURNEY_INVALID',
+          `Journey "${journey.name}" is reactive (trigger "${journey.trigger.name}"): emit its trigger event instead of enrolling.`,
+        );
       }
       const customer = parseCustomer(enrollOptions?.customer);
       const id = journeyWorkflowId(journey.name, customer.id);
@@ -220,18 +246,26 @@ export async function createJourneyClient<TEvents extends AnyEventDefinition = A
         });
         return { workflowId: id, runId: handle.firstExecutionRunId, status: 'enrolled' };
       } catch (err) {
-        if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId: id, runId: undefined, status: 'not-entered' };
+        if (err instanceof WorkflowExecutionAlreadyStartedError)
+          return { workflowId: id, runId: undefined, status: 'not-entered' };
         throw err;
       }
     },
 
     async emit(input) {
       // Validate everything before sending anything: a bad event is never half-sent.
-      const raw = input as { type?: unknown; customer?: unknown; data?: unknown; id?: unknown; at?: unknown } | undefined;
+      const raw = input as
+        { type?: unknown; customer?: unknown; data?: unknown; id?: unknown; at?: unknown } | undefined;
       const type = typeof raw?.type === 'string' ? raw.type : undefined;
       const customer = parseCustomer(raw?.customer, type);
       const at = raw?.at instanceof Date ? raw.at.toISOString() : (raw?.at ?? new Date().toISOString());
-      const event = catalog.parse({ id: raw?.id ?? randomUUID(), type: raw?.type, customerId: customer.id, data: raw?.data, at });
+      const event = catalog.parse({
+        id: raw?.id ?? randomUUID(),
+        type: raw?.type,
+        customerId: customer.id,
+        data: raw?.data,
+        at,
+      });
       const routes = routesOf(journeys, event);
       const deliveries = (await Promise.all(routes.map((route) => deliver(route, event, customer)))).flat();
       return { event, deliveries };
@@ -240,7 +274,9 @@ export async function createJourneyClient<TEvents extends AnyEventDefinition = A
     async exit(ref, target) {
       const id = workflowId(ref, target);
       try {
-        await client.workflow.getHandle(id).signal(EXIT_SIGNAL, { reason: target.reason ?? 'exit' } satisfies ExitRequest);
+        await client.workflow
+          .getHandle(id)
+          .signal(EXIT_SIGNAL, { reason: target.reason ?? 'exit' } satisfies ExitRequest);
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) throw new JourneyNotFoundError(id, { cause: err });
         throw err;

@@ -24,10 +24,15 @@ export type CustomerInput = string | z.input<typeof customerSchema>;
 export function parseCustomer(input: unknown, eventType?: string): CustomerRef {
   const result = customerSchema.safeParse(typeof input === 'string' ? { id: input } : input);
   if (result.success) return result.data;
-  const issues = result.error.issues.map((i) => ({ path: ['customer', ...i.path.map(String)].join('.'), message: i.message }));
+  const issues = result.error.issues.map((i) => ({
+    path: ['customer', ...i.path.map(String)].join('.'),
+    message: i.message,
+  }));
   const missing = input === undefined || input === null;
   throw new EventValidationError(
-    missing ? 'customer is required: pass its id or { id, email?, phone? }' : `Invalid customer: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+    missing
+      ? 'customer is required: pass its id or { id, email?, phone? }'
+      : `Invalid customer: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
     eventType,
     missing ? [{ path: 'customer.id', message: 'customer id is required' }] : issues,
   );

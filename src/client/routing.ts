@@ -11,17 +11,30 @@ export type Route =
   /** A keyed journey whose key the event does not carry: find the customer's live runs through visibility. */
   | { readonly kind: 'search'; readonly journey: JourneyDefinition };
 
-function keyOf(journey: JourneyDefinition, event: JourneyEvent, fn: (event: never) => string | undefined): string | undefined {
+function keyOf(
+  journey: JourneyDefinition,
+  event: JourneyEvent,
+  fn: (event: never) => string | undefined,
+): string | undefined {
   let key: unknown;
   try {
     key = fn(event as never);
   } catch (cause) {
-    throw new EventValidationError(`Journey "${journey.name}" could not read its key from event "${event.type}".`, event.type, [{ path: 'data', message: 'key function threw' }], { cause });
+    throw new EventValidationError(
+      `Journey "${journey.name}" could not read its key from event "${event.type}".`,
+      event.type,
+      [{ path: 'data', message: 'key function threw' }],
+      { cause },
+    );
   }
   if (key !== undefined && (typeof key !== 'string' || key.length === 0)) {
-    throw new EventValidationError(`Journey "${journey.name}" read key ${JSON.stringify(key)} from event "${event.type}"; a key must be a non-empty string.`, event.type, [{ path: 'data', message: 'bad key' }]);
+    throw new EventValidationError(
+      `Journey "${journey.name}" read key ${JSON.stringify(key)} from event "${event.type}"; a key must be a non-empty string.`,
+      event.type,
+      [{ path: 'data', message: 'bad key' }],
+    );
   }
-  return key as string | undefined;
+  return key;
 }
 
 /**
@@ -36,12 +49,24 @@ export function routesOf(journeys: readonly JourneyDefinition[], event: JourneyE
     if (journey.trigger?.name === event.type) {
       const key = journey.key ? keyOf(journey, event, journey.key) : undefined;
       if (journey.key && key === undefined) {
-        throw new EventValidationError(`Journey "${journey.name}" has no key for event "${event.type}".`, event.type, [{ path: 'data', message: 'key missing' }]);
+        throw new EventValidationError(
+          `Journey "${journey.name}" has no key for event "${event.type}".`,
+          event.type,
+          [{ path: 'data', message: 'key missing' }],
+        );
       }
-      routes.push({ kind: 'start', journey, workflowId: journeyWorkflowId(journey.name, event.customerId, key) });
+      routes.push({
+        kind: 'start',
+        journey,
+        workflowId: journeyWorkflowId(journey.name, event.customerId, key),
+      });
     } else if (listenedEventTypes(journey).includes(event.type)) {
       if (!journey.key) {
-        routes.push({ kind: 'signal', journey, workflowId: journeyWorkflowId(journey.name, event.customerId) });
+        routes.push({
+          kind: 'signal',
+          journey,
+          workflowId: journeyWorkflowId(journey.name, event.customerId),
+        });
         continue;
       }
       const key = journey.route ? keyOf(journey, event, journey.route) : undefined;

@@ -6,11 +6,13 @@ import type { JourneysConfig } from './schema';
 export interface ConnectionSettings {
   readonly address: string;
   readonly namespace: string;
-  readonly tls?: {
-    readonly serverNameOverride?: string;
-    readonly serverRootCACertificate?: Buffer;
-    readonly clientCertPair: { readonly crt: Buffer; readonly key: Buffer };
-  } | true;
+  readonly tls?:
+    | {
+        readonly serverNameOverride?: string;
+        readonly serverRootCACertificate?: Buffer;
+        readonly clientCertPair: { readonly crt: Buffer; readonly key: Buffer };
+      }
+    | true;
   readonly apiKey?: string;
 }
 
@@ -18,14 +20,22 @@ export interface ConnectionSettings {
  * Connection settings of the chosen profile: files read, the API key taken from its variable. Throws
  * {@link ConfigError} when a file or the variable is missing.
  */
-export function connectionOptionsOf(config: JourneysConfig, env: NodeJS.ProcessEnv = process.env): ConnectionSettings {
+export function connectionOptionsOf(
+  config: JourneysConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): ConnectionSettings {
   const profile = config.connection;
-  if (profile.type === 'local') return { address: `${profile.ip}:${profile.port}`, namespace: profile.namespace };
+  if (profile.type === 'local')
+    return { address: `${profile.ip}:${profile.port}`, namespace: profile.namespace };
   const read = (file: string) => {
     try {
       return readFileSync(file);
     } catch (cause) {
-      throw new ConfigError(`${config.file ?? 'temporal.yaml'}: cannot read TLS file ${file}.`, { file: config.file }, { cause });
+      throw new ConfigError(
+        `${config.file ?? 'temporal.yaml'}: cannot read TLS file ${file}.`,
+        { file: config.file },
+        { cause },
+      );
     }
   };
   const tls = profile.tls && {
@@ -36,9 +46,12 @@ export function connectionOptionsOf(config: JourneysConfig, env: NodeJS.ProcessE
   if (profile.type === 'cloud' && profile.apiKeyEnv) {
     const apiKey = env[profile.apiKeyEnv];
     if (!apiKey) {
-      throw new ConfigError(`Environment variable ${profile.apiKeyEnv} (the Temporal Cloud API key of profile "${config.profile}") is not set.`, {
-        file: config.file,
-      });
+      throw new ConfigError(
+        `Environment variable ${profile.apiKeyEnv} (the Temporal Cloud API key of profile "${config.profile}") is not set.`,
+        {
+          file: config.file,
+        },
+      );
     }
     return { address: profile.address, namespace: profile.namespace, apiKey, tls: tls ?? true };
   }

@@ -30,7 +30,8 @@ export function loadConfig(options: LoadConfigOptions = {}): JourneysConfig {
   const explicit = options.path ?? env.JOURNEYS_CONFIG;
   const file = path.resolve(explicit ?? 'temporal.yaml');
   if (!existsSync(file)) {
-    if (explicit) throw new ConfigError(`Config file ${file} does not exist.`, { file }, { code: 'CONFIG_NOT_FOUND' });
+    if (explicit)
+      throw new ConfigError(`Config file ${file} does not exist.`, { file }, { code: 'CONFIG_NOT_FOUND' });
     return resolveConfig({}, undefined, options, env);
   }
   return parseConfig(readFileSync(file, 'utf8'), { ...options, path: file, env });
@@ -57,10 +58,17 @@ export function parseConfig(text: string, options: LoadConfigOptions & { path: s
     const at = [...issue.path.map(String), ...keys.slice(0, 1)];
     const line = lineOf(doc, lineCounter, at, keys.length > 0);
     const where = at.join('.') || '(top level)';
-    const what = keys.length > 0 ? `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
-    throw new ConfigError(`${options.path}:${line ?? '?'}: ${where}: ${what}`, { file: options.path, path: where, line }, {
-      cause: parsed.error,
-    });
+    const what =
+      keys.length > 0
+        ? `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}`
+        : issue.message;
+    throw new ConfigError(
+      `${options.path}:${line ?? '?'}: ${where}: ${what}`,
+      { file: options.path, path: where, line },
+      {
+        cause: parsed.error,
+      },
+    );
   }
   return resolveConfig(raw as JourneysConfigInput, options.path, options, env);
 }

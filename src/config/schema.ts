@@ -49,7 +49,11 @@ export const cloudProfileSchema = z
     message: 'a cloud profile needs apiKeyEnv (the variable holding the API key) or tls (mTLS files)',
   });
 
-export const profileSchema = z.discriminatedUnion('type', [localProfileSchema, clusterProfileSchema, cloudProfileSchema]);
+export const profileSchema = z.discriminatedUnion('type', [
+  localProfileSchema,
+  clusterProfileSchema,
+  cloudProfileSchema,
+]);
 
 export const resendSchema = z
   .object({
@@ -74,7 +78,9 @@ export const configSchema = z
   .object({
     /** Which entry of `profiles` to connect with; `JOURNEYS_PROFILE` overrides it. */
     profile: z.string().min(1).default('local'),
-    profiles: z.record(z.string(), profileSchema).default({ local: localProfileSchema.parse({ type: 'local' }) }),
+    profiles: z
+      .record(z.string(), profileSchema)
+      .default({ local: localProfileSchema.parse({ type: 'local' }) }),
     taskQueue: z.string().min(1).default('journeys'),
     /** Journey time runs this many times faster than the clock, for local demos. Fixed per enrolment. */
     timeScale: z.number().positive().max(1_000_000).default(1),

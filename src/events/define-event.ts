@@ -68,15 +68,23 @@ export function defineEvent<TName extends string, TSchema extends z.ZodType>(
  * Parses `data` with the event's schema. Throws {@link EventValidationError} naming each failing field as
  * `data.<path>`.
  */
-export function parseEventData<TDef extends AnyEventDefinition>(definition: TDef, data: unknown): EventOf<TDef>['data'] {
+export function parseEventData<TDef extends AnyEventDefinition>(
+  definition: TDef,
+  data: unknown,
+): EventOf<TDef>['data'] {
   const result = (definition.schema as z.ZodType).safeParse(data);
-  if (result.success) return result.data as EventOf<TDef>['data'];
+  if (result.success) return result.data;
   const issues: EventIssue[] = result.error.issues.map((issue) => ({
     path: ['data', ...issue.path.map(String)].join('.'),
     message: issue.message,
   }));
   const summary = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
-  throw new EventValidationError(`Event "${definition.name}" is invalid: ${summary}`, definition.name, issues, {
-    cause: result.error,
-  });
+  throw new EventValidationError(
+    `Event "${definition.name}" is invalid: ${summary}`,
+    definition.name,
+    issues,
+    {
+      cause: result.error,
+    },
+  );
 }

@@ -20,8 +20,11 @@ export const eventEnvelopeSchema = z.object({
 /** Parses a signal argument into an event envelope whose `data` is not yet checked. */
 export function parseEnvelope(raw: unknown): JourneyEvent {
   const result = eventEnvelopeSchema.safeParse(raw);
-  if (result.success) return result.data as JourneyEvent;
-  const issues = result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.'),
+    message: issue.message,
+  }));
   const type =
     typeof raw === 'object' && raw !== null && typeof (raw as { type?: unknown }).type === 'string'
       ? (raw as { type: string }).type

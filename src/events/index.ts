@@ -10,7 +10,13 @@
  * ```
  */
 export { defineEvent, parseEventData } from './define-event';
-export type { AnyEventDefinition, EventDefinition, EventInputOf, EventOf, JourneyEvent } from './define-event';
+export type {
+  AnyEventDefinition,
+  EventDefinition,
+  EventInputOf,
+  EventOf,
+  JourneyEvent,
+} from './define-event';
 export { defineEventCatalog } from './catalog';
 export type { EventCatalog } from './catalog';
 export { EVENT_SIGNAL, eventEnvelopeSchema, parseEnvelope } from './envelope';

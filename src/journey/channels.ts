@@ -28,8 +28,18 @@ export interface SendSmsRequest extends SendContext {
  * `failed` result to branch on, never a crash; `skipped` means the customer has no address on the channel.
  */
 export type SendResult =
-  | { readonly status: 'sent'; readonly channel: Channel; readonly messageId: string; readonly segments?: number }
-  | { readonly status: 'failed'; readonly channel: Channel; readonly reason: string; readonly message: string }
+  | {
+      readonly status: 'sent';
+      readonly channel: Channel;
+      readonly messageId: string;
+      readonly segments?: number;
+    }
+  | {
+      readonly status: 'failed';
+      readonly channel: Channel;
+      readonly reason: string;
+      readonly message: string;
+    }
   | { readonly status: 'skipped'; readonly channel: Channel; readonly reason: string };
 
 export type Channel = 'email' | 'sms';

@@ -70,24 +70,32 @@ export function defineJourney<
   TTrigger extends AnyEventDefinition | undefined,
   TGoal extends AnyEventDefinition,
   TEvents extends AnyEventDefinition,
->(
-  name: string,
-  options: JourneyOptions<TTrigger, TGoal, TEvents>,
-): JourneyDefinition {
+>(name: string, options: JourneyOptions<TTrigger, TGoal, TEvents>): JourneyDefinition {
   if (!JOURNEY_NAME.test(name)) {
-    throw new JourneyError('JOURNEY_INVALID', `Journey name "${name}" must be kebab-case, e.g. "abandoned-cart".`);
+    throw new JourneyError(
+      'JOURNEY_INVALID',
+      `Journey name "${name}" must be kebab-case, e.g. "abandoned-cart".`,
+    );
   }
   if (options.key && !options.trigger) {
-    throw new JourneyError('JOURNEY_INVALID', `Journey "${name}" has a key but no trigger; a key is read from the trigger event.`);
+    throw new JourneyError(
+      'JOURNEY_INVALID',
+      `Journey "${name}" has a key but no trigger; a key is read from the trigger event.`,
+    );
   }
-  const goals = options.goal === undefined ? [] : Array.isArray(options.goal) ? options.goal : [options.goal as TGoal];
+  const goal = options.goal as AnyEventDefinition | readonly AnyEventDefinition[] | undefined;
+  const goals: readonly AnyEventDefinition[] = goal === undefined ? [] : 'kind' in goal ? [goal] : goal;
   const reentry = options.reentry ?? 'never';
   if (typeof reentry === 'object') toMs(reentry.after);
   const events = options.events ?? [];
-  const names = [options.trigger, ...goals, ...events].filter((e) => e !== undefined).map((e) => e.name);
+  const definitions: (AnyEventDefinition | undefined)[] = [options.trigger, ...goals, ...events];
+  const names = definitions.filter((e) => e !== undefined).map((e) => e.name);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate) {
-    throw new JourneyError('JOURNEY_INVALID', `Journey "${name}" names event "${duplicate}" twice among trigger, goal and events.`);
+    throw new JourneyError(
+      'JOURNEY_INVALID',
+      `Journey "${name}" names event "${duplicate}" twice among trigger, goal and events.`,
+    );
   }
   return Object.freeze({
     kind: 'journeys.journey-definition',
@@ -97,7 +105,7 @@ export function defineJourney<
     key: options.key as JourneyDefinition['key'],
     goals,
     events,
-    route: options.route as JourneyDefinition['route'],
+    route: options.route,
     reentry,
     description: options.description,
   });

@@ -9,5 +9,19 @@ export type { Duration } from './duration';
 export { journeyWorkflowId } from './workflow-id';
 export { journeySearchAttributes, journeySearchAttributeKeys } from './search-attributes';
 export { EXIT_SIGNAL, STATE_QUERY } from './protocol';
-export type { CustomerRef, ExitRequest, JourneyInput, JourneyOutcome, JourneyState, StepPassed } from './protocol';
-export type { Channel, ChannelActivities, SendContext, SendEmailRequest, SendResult, SendSmsRequest } from './channels';
+export type {
+  CustomerRef,
+  ExitRequest,
+  JourneyInput,
+  JourneyOutcome,
+  JourneyState,
+  StepPassed,
+} from './protocol';
+export type {
+  Channel,
+  ChannelActivities,
+  SendContext,
+  SendEmailRequest,
+  SendResult,
+  SendSmsRequest,
+} from './channels';

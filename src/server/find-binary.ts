@@ -19,7 +19,7 @@ export interface FoundBinary {
 export interface Attempt {
   readonly label: string;
   readonly source: BinarySource;
-  readonly try: () => Promise<string | undefined>;
+  readonly try: () => Promise<string | undefined> | string | undefined;
 }
 
 /** True when `file` exists and is executable. */
@@ -45,7 +45,11 @@ export function onPath(name: string, env: NodeJS.ProcessEnv = process.env): stri
  * Tries each way in order and returns the first that gives a binary. When none does, throws one
  * `BINARY_NOT_FOUND` error listing every attempt and why it failed, then how to fix it.
  */
-export async function findBinary(what: string, attempts: readonly Attempt[], fix: string): Promise<FoundBinary> {
+export async function findBinary(
+  what: string,
+  attempts: readonly Attempt[],
+  fix: string,
+): Promise<FoundBinary> {
   const failures: string[] = [];
   for (const attempt of attempts) {
     try {
@@ -56,7 +60,10 @@ export async function findBinary(what: string, attempts: readonly Attempt[], fix
       failures.push(`- ${attempt.label}: ${firstLine(err)}`);
     }
   }
-  throw new JourneyError('BINARY_NOT_FOUND', `Could not find or install ${what}. Tried:\n${failures.join('\n')}\nTo fix: ${fix}`);
+  throw new JourneyError(
+    'BINARY_NOT_FOUND',
+    `Could not find or install ${what}. Tried:\n${failures.join('\n')}\nTo fix: ${fix}`,
+  );
 }
 
 export function firstLine(err: unknown): string {

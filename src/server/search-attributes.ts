@@ -11,7 +11,11 @@ function indexedType(type: SearchAttributeType): temporal.api.enums.v1.IndexedVa
       return IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
     case SearchAttributeType.KEYWORD_LIST:
       return IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST;
-    default:
+    case SearchAttributeType.TEXT:
+    case SearchAttributeType.INT:
+    case SearchAttributeType.DOUBLE:
+    case SearchAttributeType.BOOL:
+    case SearchAttributeType.DATETIME:
       throw new TypeError(`No indexed type for search attribute type ${type}`);
   }
 }
@@ -22,7 +26,9 @@ function indexedType(type: SearchAttributeType): temporal.api.enums.v1.IndexedVa
  * self-hosted cluster. Temporal Cloud registers them in its UI or `tcld`.
  */
 export async function registerSearchAttributes(connection: Connection, namespace: string): Promise<void> {
-  const searchAttributes = Object.fromEntries(journeySearchAttributeKeys.map((key) => [key.name, indexedType(key.type)]));
+  const searchAttributes = Object.fromEntries(
+    journeySearchAttributeKeys.map((key) => [key.name, indexedType(key.type)]),
+  );
   try {
     await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
   } catch (err) {

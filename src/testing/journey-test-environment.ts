@@ -61,15 +61,23 @@ export function testBinary(kind: 'time-skipping' | 'dev', cacheDir?: string): Pr
  * await t.close();
  * ```
  */
-export async function createJourneyTestEnvironment(options: JourneyTestEnvironmentOptions): Promise<JourneyTestEnvironment> {
+export async function createJourneyTestEnvironment(
+  options: JourneyTestEnvironmentOptions,
+): Promise<JourneyTestEnvironment> {
   quietRuntime();
   const kind = options.server ?? 'time-skipping';
   const binary = await testBinary(kind, options.cacheDir);
-  const executable = binary.path ? { type: 'existing-path' as const, path: binary.path } : { type: 'cached-download' as const };
+  const executable = binary.path
+    ? { type: 'existing-path' as const, path: binary.path }
+    : { type: 'cached-download' as const };
   const env =
     kind === 'dev'
       ? await TestWorkflowEnvironment.createLocal({
-          server: { executable, searchAttributes: journeySearchAttributeKeys, log: { format: 'pretty', level: 'error' } },
+          server: {
+            executable,
+            searchAttributes: journeySearchAttributeKeys,
+            log: { format: 'pretty', level: 'error' },
+          },
         })
       : await TestWorkflowEnvironment.createTimeSkipping({ server: { executable } });
   if (kind === 'time-skipping') await registerSearchAttributes(env.connection, env.namespace ?? 'default');
@@ -88,7 +96,12 @@ export async function createJourneyTestEnvironment(options: JourneyTestEnvironme
     outbox: fakes.outbox,
     async run(fn) {
       const taskQueue = `test-${randomUUID()}`;
-      const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities });
+      const worker = await Worker.create({
+        connection: env.nativeConnection,
+        taskQueue,
+        workflowBundle,
+        activities,
+      });
       const client = await createJourneyClient({ journeys: options.journeys, client: env.client, taskQueue });
       // Remember every run this test started, to terminate the ones left running: on the time-skipping
       // server a leftover run with no worker would hold the shared clock for every test after it.
@@ -109,7 +122,14 @@ export async function createJourneyTestEnvironment(options: JourneyTestEnvironme
       try {
         return await worker.runUntil(() => fn({ journeys, taskQueue }));
       } finally {
-        await Promise.all([...started].map((id) => env.client.workflow.getHandle(id).terminate('test finished').catch(() => undefined)));
+        await Promise.all(
+          [...started].map((id) =>
+            env.client.workflow
+              .getHandle(id)
+              .terminate('test finished')
+              .catch(() => undefined),
+          ),
+        );
       }
     },
     async close() {

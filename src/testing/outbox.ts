@@ -37,16 +37,24 @@ export class Outbox extends EventEmitter<{ message: [OutboxMessage] }> {
 
   /** Emails, optionally only those to `to`. */
   emails(to?: string) {
-    return this.messages.filter((m) => m.channel === 'email' && (to === undefined || m.to.includes(to))) as Extract<OutboxMessage, { channel: 'email' }>[];
+    return this.messages.filter(
+      (m) => m.channel === 'email' && (to === undefined || m.to.includes(to)),
+    ) as Extract<OutboxMessage, { channel: 'email' }>[];
   }
 
   /** SMS, optionally only those to `to`. */
   sms(to?: string) {
-    return this.messages.filter((m) => m.channel === 'sms' && (to === undefined || m.to === to)) as Extract<OutboxMessage, { channel: 'sms' }>[];
+    return this.messages.filter((m) => m.channel === 'sms' && (to === undefined || m.to === to)) as Extract<
+      OutboxMessage,
+      { channel: 'sms' }
+    >[];
   }
 
   /** Resolves when `count` messages match `predicate`; rejects after `timeoutMs` of real time. */
-  async waitFor(predicate: (m: OutboxMessage) => boolean, options: { count?: number; timeoutMs?: number } = {}): Promise<OutboxMessage[]> {
+  async waitFor(
+    predicate: (m: OutboxMessage) => boolean,
+    options: { count?: number; timeoutMs?: number } = {},
+  ): Promise<OutboxMessage[]> {
     const count = options.count ?? 1;
     const matching = () => this.messages.filter(predicate);
     if (matching().length >= count) return matching();
@@ -58,7 +66,11 @@ export class Outbox extends EventEmitter<{ message: [OutboxMessage] }> {
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`Outbox: ${matching().length} of ${count} expected messages after ${options.timeoutMs ?? 10_000} ms`));
+        reject(
+          new Error(
+            `Outbox: ${matching().length} of ${count} expected messages after ${options.timeoutMs ?? 10_000} ms`,
+          ),
+        );
       }, options.timeoutMs ?? 10_000);
       const cleanup = () => {
         clearTimeout(timer);

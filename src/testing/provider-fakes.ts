@@ -1,5 +1,11 @@
 import { Resend } from 'resend';
-import { createChannelActivities, createResendEmail, createTwilioClient, createTwilioSms, type EmailTemplates } from '../../activities';
+import {
+  createChannelActivities,
+  createResendEmail,
+  createTwilioClient,
+  createTwilioSms,
+  type EmailTemplates,
+} from '../../activities';
 import type { ChannelActivities } from '../journey';
 import { Outbox } from './outbox';
 import { ResendFake } from './resend-fake';
@@ -34,7 +40,9 @@ export interface ProviderFakes {
  * await fakes.close();
  * ```
  */
-export async function startProviderFakes(options: { resendPort?: number; twilioPort?: number } = {}): Promise<ProviderFakes> {
+export async function startProviderFakes(
+  options: { resendPort?: number; twilioPort?: number } = {},
+): Promise<ProviderFakes> {
   const outbox = new Outbox();
   const resend = await new ResendFake(outbox).start(options.resendPort);
   const twilio = await new TwilioFake(outbox).start(options.twilioPort);
@@ -46,9 +54,17 @@ export async function startProviderFakes(options: { resendPort?: number; twilioP
     resendApiKey,
     activities: ({ templates } = {}) =>
       createChannelActivities({
-        email: createResendEmail({ client: new Resend(resendApiKey, { baseUrl: resend.url }), from: FAKE_EMAIL_FROM, templates }),
+        email: createResendEmail({
+          client: new Resend(resendApiKey, { baseUrl: resend.url }),
+          from: FAKE_EMAIL_FROM,
+          templates,
+        }),
         sms: createTwilioSms({
-          client: createTwilioClient({ accountSid: twilio.accountSid, authToken: twilio.authToken, baseUrl: twilio.url }),
+          client: createTwilioClient({
+            accountSid: twilio.accountSid,
+            authToken: twilio.authToken,
+            baseUrl: twilio.url,
+          }),
           from: FAKE_SMS_FROM,
         }),
       }),

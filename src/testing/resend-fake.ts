@@ -31,14 +31,21 @@ export class ResendFake extends HttpFake {
   protected handle(req: IncomingMessage, body: string, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://fake');
     if (!/^Bearer re_\S+$/.test(req.headers.authorization ?? '')) {
-      return this.error(res, 401, 'Missing API key in the authorization header. Include the following header Authorization: Bearer YOUR_API_KEY in the request.');
+      return this.error(
+        res,
+        401,
+        'Missing API key in the authorization header. Include the following header Authorization: Bearer YOUR_API_KEY in the request.',
+      );
     }
     const get = /^\/emails\/([^/]+)$/.exec(url.pathname);
     if (req.method === 'GET' && get?.[1]) {
       const message = this.byId.get(get[1]);
-      return message ? this.json(res, 200, { object: 'email', ...message }) : this.error(res, 404, 'Email not found', 'not_found');
+      return message
+        ? this.json(res, 200, { object: 'email', ...message })
+        : this.error(res, 404, 'Email not found', 'not_found');
     }
-    if (req.method !== 'POST' || url.pathname !== '/emails') return this.error(res, 404, `No route ${req.method} ${url.pathname}`, 'not_found');
+    if (req.method !== 'POST' || url.pathname !== '/emails')
+      return this.error(res, 404, `No route ${req.method} ${url.pathname}`, 'not_found');
 
     const key = header(req, 'idempotency-key');
     if (key) {
@@ -50,8 +57,15 @@ export class ResendFake extends HttpFake {
     }
     const failure = this.nextFailure();
     if (failure) {
-      const headers: Record<string, string> = failure.retryAfter !== undefined ? { 'retry-after': String(failure.retryAfter) } : {};
-      return this.error(res, failure.status, failure.message ?? `Injected failure ${failure.status}`, failure.code?.toString(), headers);
+      const headers: Record<string, string> =
+        failure.retryAfter !== undefined ? { 'retry-after': String(failure.retryAfter) } : {};
+      return this.error(
+        res,
+        failure.status,
+        failure.message ?? `Injected failure ${failure.status}`,
+        failure.code?.toString(),
+        headers,
+      );
     }
     let email: Record<string, unknown>;
     try {
@@ -59,14 +73,22 @@ export class ResendFake extends HttpFake {
     } catch {
       return this.error(res, 400, 'Invalid JSON body', 'invalid_parameter');
     }
-    const to = typeof email.to === 'string' ? [email.to] : Array.isArray(email.to) ? email.to.map(String) : [];
+    const to =
+      typeof email.to === 'string' ? [email.to] : Array.isArray(email.to) ? email.to.map(String) : [];
     for (const field of ['from', 'subject'] as const) {
-      if (typeof email[field] !== 'string' || email[field] === '') return this.error(res, 422, `Missing \`${field}\` field.`);
+      if (typeof email[field] !== 'string' || email[field] === '')
+        return this.error(res, 422, `Missing \`${field}\` field.`);
     }
     if (to.length === 0) return this.error(res, 422, 'Missing `to` field.');
     const invalid = to.find((address) => !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(address));
-    if (invalid) return this.error(res, 422, `Invalid \`to\` field. The email address needs to follow the \`email@example.com\` or \`Name <email@example.com>\` format.`);
-    if (typeof email.html !== 'string' && typeof email.text !== 'string') return this.error(res, 422, 'Missing `html` or `text` field.');
+    if (invalid)
+      return this.error(
+        res,
+        422,
+        `Invalid \`to\` field. The email address needs to follow the \`email@example.com\` or \`Name <email@example.com>\` format.`,
+      );
+    if (typeof email.html !== 'string' && typeof email.text !== 'string')
+      return this.error(res, 422, 'Missing `html` or `text` field.');
 
     const id = randomUUID();
     const message: OutboxMessage = {
@@ -88,8 +110,19 @@ export class ResendFake extends HttpFake {
     this.json(res, 200, { id });
   }
 
-  private error(res: ServerResponse, statusCode: number, message: string, name?: string, headers?: Record<string, string>): void {
-    this.json(res, statusCode, { statusCode, name: name ?? ERROR_NAMES[statusCode] ?? 'application_error', message }, headers);
+  private error(
+    res: ServerResponse,
+    statusCode: number,
+    message: string,
+    name?: string,
+    headers?: Record<string, string>,
+  ): void {
+    this.json(
+      res,
+      statusCode,
+      { statusCode, name: name ?? ERROR_NAMES[statusCode] ?? 'application_error', message },
+      headers,
+    );
   }
 }
 

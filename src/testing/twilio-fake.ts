@@ -11,7 +11,9 @@ const GSM7 = /^[A-Za-z0-9 \r\n@£$¥èéùìòÇØøÅå_ÆæßÉ!"#%&'()*+,\-./
 /** Message segments as Twilio counts them: GSM-7 160/153 characters, UCS-2 70/67. */
 export function countSegments(body: string): number {
   const gsm = GSM7.test(body);
-  const length = gsm ? [...body].reduce((n, c) => n + ('^{}\\[~]|€'.includes(c) ? 2 : 1), 0) : [...body].length;
+  const length = gsm
+    ? [...body].reduce((n, c) => n + ('^{}\\[~]|€'.includes(c) ? 2 : 1), 0)
+    : [...body].length;
   const [single, multi] = gsm ? [160, 153] : [70, 67];
   return length <= single ? 1 : Math.ceil(length / multi);
 }
@@ -40,25 +42,42 @@ export class TwilioFake extends HttpFake {
   protected handle(req: IncomingMessage, body: string, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://fake');
     const route = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/.exec(url.pathname);
-    if (!route || req.method !== 'POST') return this.error(res, 404, 20404, `The requested resource ${url.pathname} was not found`);
+    if (!route || req.method !== 'POST')
+      return this.error(res, 404, 20404, `The requested resource ${url.pathname} was not found`);
     const expected = `Basic ${Buffer.from(`${this.accountSid}:${this.authToken}`).toString('base64')}`;
-    if (req.headers.authorization !== expected || route[1] !== this.accountSid) return this.error(res, 401, 20003, 'Authenticate');
+    if (req.headers.authorization !== expected || route[1] !== this.accountSid)
+      return this.error(res, 401, 20003, 'Authenticate');
 
     const key = req.headers[IDEMPOTENCY_HEADER] as string | undefined;
     const first = key ? this.byKey.get(key) : undefined;
     if (first) return this.json(res, 201, first);
     const failure = this.nextFailure();
     if (failure) {
-      const headers: Record<string, string> = failure.retryAfter !== undefined ? { 'retry-after': String(failure.retryAfter) } : {};
-      const code = Number(failure.code ?? (failure.status === 429 ? 20429 : failure.status === 400 ? 21211 : 20500));
-      return this.error(res, failure.status, code, failure.message ?? `Injected failure ${failure.status}`, headers);
+      const headers: Record<string, string> =
+        failure.retryAfter !== undefined ? { 'retry-after': String(failure.retryAfter) } : {};
+      const code = Number(
+        failure.code ?? (failure.status === 429 ? 20429 : failure.status === 400 ? 21211 : 20500),
+      );
+      return this.error(
+        res,
+        failure.status,
+        code,
+        failure.message ?? `Injected failure ${failure.status}`,
+        headers,
+      );
     }
     const form = new URLSearchParams(body);
     const to = form.get('To') ?? '';
     const from = form.get('From') ?? form.get('MessagingServiceSid') ?? '';
     const text = form.get('Body') ?? '';
     if (!/^\+[1-9]\d{6,14}$/.test(to)) return this.error(res, 400, 21211, `Invalid 'To' Phone Number: ${to}`);
-    if (!from) return this.error(res, 400, 21603, "A 'From' or 'MessagingServiceSid' parameter is required to send a message");
+    if (!from)
+      return this.error(
+        res,
+        400,
+        21603,
+        "A 'From' or 'MessagingServiceSid' parameter is required to send a message",
+      );
     if (!text) return this.error(res, 400, 21602, 'Message body is required.');
     if (this.stopped.has(to)) return this.error(res, 400, 21610, 'Attempt to send to unsubscribed recipient');
 
@@ -85,11 +104,31 @@ export class TwilioFake extends HttpFake {
       uri: `/2010-04-01/Accounts/${this.accountSid}/Messages/${sid}.json`,
     };
     if (key) this.byKey.set(key, message);
-    this.outbox.add({ channel: 'sms', id: sid, from, to, body: text, segments, idempotencyKey: key, receivedAt: now });
+    this.outbox.add({
+      channel: 'sms',
+      id: sid,
+      from,
+      to,
+      body: text,
+      segments,
+      idempotencyKey: key,
+      receivedAt: now,
+    });
     this.json(res, 201, message);
   }
 
-  private error(res: ServerResponse, status: number, code: number, message: string, headers?: Record<string, string>): void {
-    this.json(res, status, { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status }, headers);
+  private error(
+    res: ServerResponse,
+    status: number,
+    code: number,
+    message: string,
+    headers?: Record<string, string>,
+  ): void {
+    this.json(
+      res,
+      status,
+      { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status },
+      headers,
+    );
   }
 }

@@ -66,17 +66,24 @@ export function bundleJourneys(workflowsPath: string): Promise<{ code: string }>
  */
 export async function createJourneyWorker(options: JourneyWorkerOptions = {}): Promise<JourneyWorker> {
   if (options.journeys) checkExports(options.journeys);
-  const config = options.config ?? (options.connection && options.taskQueue && options.activities ? undefined : loadConfig());
+  const config =
+    options.config ??
+    (options.connection && options.taskQueue && options.activities ? undefined : loadConfig());
   let owned: NativeConnection | undefined;
   let connection = options.connection;
   let namespace = options.namespace;
   if (!connection) {
     const settings = connectionOptionsOf(config as JourneysConfig);
-    owned = await NativeConnection.connect({ address: settings.address, tls: settings.tls, apiKey: settings.apiKey });
+    owned = await NativeConnection.connect({
+      address: settings.address,
+      tls: settings.tls,
+      apiKey: settings.apiKey,
+    });
     connection = owned;
     namespace ??= settings.namespace;
   }
-  const workflowBundle = options.workflowBundle ?? (await bundleJourneys(options.workflowsPath ?? path.resolve('workflows')));
+  const workflowBundle =
+    options.workflowBundle ?? (await bundleJourneys(options.workflowsPath ?? path.resolve('workflows')));
   const worker = await Worker.create({
     connection,
     namespace: namespace ?? 'default',

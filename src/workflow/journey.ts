@@ -91,11 +91,16 @@ async function run(definition: JourneyDefinition, input: JourneyInput, body: Bod
   const runtime = new JourneyRuntime(definition, input);
   installRuntime(runtime);
   setHandler(eventSignal, (raw) => runtime.receive(raw));
-  setHandler(exitSignal, (request) => runtime.end({ outcome: 'exited', reason: String(request?.reason ?? 'exit') }));
+  setHandler(exitSignal, (request) =>
+    runtime.end({ outcome: 'exited', reason: String(request?.reason ?? 'exit') }),
+  );
   setHandler(stateQuery, () => runtime.state());
 
   if (definition.trigger) {
-    const arrived = await condition(() => runtime.trigger !== undefined || runtime.ending !== undefined, TRIGGER_WAIT);
+    const arrived = await condition(
+      () => runtime.trigger !== undefined || runtime.ending !== undefined,
+      TRIGGER_WAIT,
+    );
     if (!arrived) {
       throw ApplicationFailure.nonRetryable(
         `Journey "${definition.name}" (${workflowInfo().workflowId}) started without its trigger "${definition.trigger.name}"; start it with emit().`,

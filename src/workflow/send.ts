@@ -11,7 +11,8 @@ const channels = proxyActivities<ChannelActivities>({
 
 function sendContext(runtime: JourneyRuntime, caller: string): SendContext {
   const current = runtime.currentStep;
-  if (!current) throw new TypeError(`${caller}() must be called inside step(name, fn), which names the send.`);
+  if (!current)
+    throw new TypeError(`${caller}() must be called inside step(name, fn), which names the send.`);
   current.sends += 1;
   const { workflowId, runId } = workflowInfo();
   const suffix = current.sends > 1 ? `.${current.sends}` : '';

@@ -41,17 +41,25 @@ async function exists(workflowId: string): Promise<boolean> {
 test('bad input is rejected at the client, naming the field, and nothing is sent', async () => {
   await t.run(async ({ journeys }) => {
     const id = `c-${uid()}`;
-    const bad = await rejection(journeys.emit({ type: 'cart.abandoned', customer: id, data: { cartId: 'k', items: [], url: 'https://x.example' } }));
+    const bad = await rejection(
+      journeys.emit({
+        type: 'cart.abandoned',
+        customer: id,
+        data: { cartId: 'k', items: [], url: 'https://x.example' },
+      }),
+    );
     expect(bad.code).toBe('EVENT_INVALID');
     expect(bad.issues.map((i) => i.path)).toEqual(['data.items']);
 
-    const unknown = await rejection(journeys.emit({ type: 'cart.emptied', customer: id, data: {} } as never));
+    const unknown = await rejection(journeys.emit({ type: 'cart.emptied', customer: id, data: {} }));
     expect(unknown.code).toBe('EVENT_UNKNOWN');
 
     const noCustomer = await rejection(journeys.emit({ type: 'cart.abandoned', data: cart('k') } as never));
     expect(noCustomer.issues.map((i) => i.path)).toEqual(['customer.id']);
 
-    const badPhone = await rejection(journeys.emit({ type: 'cart.abandoned', customer: { id, phone: '555-1234' }, data: cart('k') }));
+    const badPhone = await rejection(
+      journeys.emit({ type: 'cart.abandoned', customer: { id, phone: '555-1234' }, data: cart('k') }),
+    );
     expect(badPhone.issues.map((i) => i.path)).toEqual(['customer.phone']);
 
     expect(await exists(journeyWorkflowId('abandoned-cart', id, 'k'))).toBe(false);
@@ -64,8 +72,14 @@ test("a customer id holding '/' cannot reach another customer's keyed journey", 
     const victim = { id: alice, email: `${alice}@example.com` };
     await journeys.emit({ type: 'cart.abandoned', customer: victim, data: cart('cart-1') });
     // "alice/cart-1" with no key would have been the victim's workflow id without encoding.
-    expect(journeyWorkflowId('abandoned-cart', `${alice}/cart-1`)).not.toBe(journeyWorkflowId('abandoned-cart', alice, 'cart-1'));
-    const { deliveries } = await journeys.emit({ type: 'order.placed', customer: `${alice}/cart-1`, data: { orderId: 'o', cartId: 'x', total: 1 } });
+    expect(journeyWorkflowId('abandoned-cart', `${alice}/cart-1`)).not.toBe(
+      journeyWorkflowId('abandoned-cart', alice, 'cart-1'),
+    );
+    const { deliveries } = await journeys.emit({
+      type: 'order.placed',
+      customer: `${alice}/cart-1`,
+      data: { orderId: 'o', cartId: 'x', total: 1 },
+    });
     expect(deliveries).toEqual([expect.objectContaining({ status: 'not-running' })]);
     const state = await journeys.state(abandonedCart, { customerId: alice, key: 'cart-1' });
     expect(state.outcome).toBeNull();
@@ -78,11 +92,16 @@ test('enroll starts a proactive journey once; reentry never refuses a second enr
     const first = await journeys.enroll(winBack, { customer: c, data: { offer: '20% off' } });
     expect(first.status).toBe('enrolled');
     const result = (await t.env.client.workflow.getHandle(first.workflowId).result()) as JourneyState;
-    expect(result).toMatchObject({ outcome: 'completed', steps: [expect.objectContaining({ name: 'offer' })] });
+    expect(result).toMatchObject({
+      outcome: 'completed',
+      steps: [expect.objectContaining({ name: 'offer' })],
+    });
     expect(t.outbox.emails(c.email).map((m) => m.subject)).toEqual(['You left 20% off in your cart']);
 
     expect((await journeys.enroll(winBack, { customer: c })).status).toBe('not-entered');
-    expect(isJourneyError(await rejection(journeys.enroll(abandonedCart, { customer: c })), 'JOURNEY_INVALID')).toBe(true);
+    expect(
+      isJourneyError(await rejection(journeys.enroll(abandonedCart, { customer: c })), 'JOURNEY_INVALID'),
+    ).toBe(true);
   });
 });
 
@@ -113,7 +132,9 @@ test('reentry after 7 days: a new abandonment during the hold is ignored, after 
       state = await journeys.state(abandonedCart, { customerId: c.id, key: 'k' });
     }
     expect(state.outcome).toBe('completed');
-    expect(Date.parse(state.reenterableAt!) - Date.parse(state.steps[0]!.at)).toBeGreaterThanOrEqual(7 * 86_400_000);
+    expect(Date.parse(state.reenterableAt!) - Date.parse(state.steps[0]!.at)).toBeGreaterThanOrEqual(
+      7 * 86_400_000,
+    );
 
     await journeys.emit({ type: 'cart.abandoned', customer: c, data: cart('k') }); // during the hold: ignored
     const workflowId = journeyWorkflowId('abandoned-cart', c.id, 'k');
@@ -129,8 +150,12 @@ test('reentry after 7 days: a new abandonment during the hold is ignored, after 
 test('state and exit of a journey that does not exist throw JourneyNotFoundError', async () => {
   await t.run(async ({ journeys }) => {
     const missing = { customerId: `nobody-${uid()}`, key: 'k' };
-    expect(isJourneyError(await rejection(journeys.state(abandonedCart, missing)), 'JOURNEY_NOT_FOUND')).toBe(true);
-    expect(isJourneyError(await rejection(journeys.exit(abandonedCart, missing)), 'JOURNEY_NOT_FOUND')).toBe(true);
+    expect(isJourneyError(await rejection(journeys.state(abandonedCart, missing)), 'JOURNEY_NOT_FOUND')).toBe(
+      true,
+    );
+    expect(isJourneyError(await rejection(journeys.exit(abandonedCart, missing)), 'JOURNEY_NOT_FOUND')).toBe(
+      true,
+    );
   });
 });
 

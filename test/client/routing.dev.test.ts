@@ -10,14 +10,23 @@ import { abandonedCart } from '../../workflows/abandoned-cart';
 
 let t: JourneyTestEnvironment;
 beforeAll(async () => {
-  t = await createJourneyTestEnvironment({ journeys: [abandonedCart], workflowsPath: require.resolve('../../workflows'), server: 'dev' });
+  t = await createJourneyTestEnvironment({
+    journeys: [abandonedCart],
+    workflowsPath: require.resolve('../../workflows'),
+    server: 'dev',
+  });
 });
 afterAll(() => t?.close());
 
 const uid = () => Math.random().toString(36).slice(2, 10);
 const cart = (cartId: string) => ({ cartId, items: ['Tea'], url: `https://shop.example/cart/${cartId}` });
 
-async function until(journeys: JourneyClient, customerId: string, key: string, done: (s: JourneyState) => boolean): Promise<JourneyState> {
+async function until(
+  journeys: JourneyClient,
+  customerId: string,
+  key: string,
+  done: (s: JourneyState) => boolean,
+): Promise<JourneyState> {
   const deadline = Date.now() + 20_000;
   for (;;) {
     const state = await journeys.state(abandonedCart, { customerId, key });
@@ -28,15 +37,30 @@ async function until(journeys: JourneyClient, customerId: string, key: string, d
 
 test('an order emitted right after the abandonment reaches the journey it started (16 customers at once)', async () => {
   await t.run(async ({ journeys }) => {
-    const customers = Array.from({ length: 16 }, () => ({ id: `race-${uid()}`, email: `${uid()}@example.com` }));
+    const customers = Array.from({ length: 16 }, () => ({
+      id: `race-${uid()}`,
+      email: `${uid()}@example.com`,
+    }));
     await Promise.all(
       customers.map(async (c) => {
         await journeys.emit({ type: 'cart.abandoned', customer: c, data: cart('k') });
-        const { deliveries } = await journeys.emit({ type: 'order.placed', customer: c.id, data: { orderId: 'o', cartId: 'k', total: 1 } });
-        expect(deliveries).toEqual([{ journey: 'abandoned-cart', workflowId: journeyWorkflowId('abandoned-cart', c.id, 'k'), status: 'delivered' }]);
+        const { deliveries } = await journeys.emit({
+          type: 'order.placed',
+          customer: c.id,
+          data: { orderId: 'o', cartId: 'k', total: 1 },
+        });
+        expect(deliveries).toEqual([
+          {
+            journey: 'abandoned-cart',
+            workflowId: journeyWorkflowId('abandoned-cart', c.id, 'k'),
+            status: 'delivered',
+          },
+        ]);
       }),
     );
-    const states = await Promise.all(customers.map((c) => until(journeys, c.id, 'k', (s) => s.outcome !== null)));
+    const states = await Promise.all(
+      customers.map((c) => until(journeys, c.id, 'k', (s) => s.outcome !== null)),
+    );
     expect(states.map((s) => s.outcome)).toEqual(customers.map(() => 'converted'));
     expect(customers.flatMap((c) => t.outbox.emails(c.email))).toHaveLength(0);
   });
@@ -51,10 +75,18 @@ test("an event without the journey's key finds the customer's keyed runs through
     await journeys.emit({ type: 'cart.abandoned', customer: other, data: cart('k1') });
     // Visibility is eventually consistent: wait until both runs are listed before emitting.
     const query = `JourneyName = 'abandoned-cart' AND CustomerId = '${c.id}' AND ExecutionStatus = 'Running'`;
-    for (let i = 0; i < 100 && (await t.env.client.workflow.count(query)).count < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 100 && (await t.env.client.workflow.count(query)).count < 2; i++)
+      await new Promise((r) => setTimeout(r, 100));
 
-    const { deliveries } = await journeys.emit({ type: 'order.placed', customer: c.id, data: { orderId: 'o', total: 5 } }); // no cartId
-    expect(deliveries.map((d) => d.workflowId).sort()).toEqual([journeyWorkflowId('abandoned-cart', c.id, 'k1'), journeyWorkflowId('abandoned-cart', c.id, 'k2')]);
+    const { deliveries } = await journeys.emit({
+      type: 'order.placed',
+      customer: c.id,
+      data: { orderId: 'o', total: 5 },
+    }); // no cartId
+    expect(deliveries.map((d) => d.workflowId).sort()).toEqual([
+      journeyWorkflowId('abandoned-cart', c.id, 'k1'),
+      journeyWorkflowId('abandoned-cart', c.id, 'k2'),
+    ]);
     expect((await until(journeys, c.id, 'k1', (s) => s.outcome !== null)).outcome).toBe('converted');
     expect((await until(journeys, c.id, 'k2', (s) => s.outcome !== null)).outcome).toBe('converted');
     expect((await journeys.state(abandonedCart, { customerId: other.id, key: 'k1' })).outcome).toBeNull();
@@ -65,7 +97,11 @@ test('search attributes tell where customers are: journey, customer, outcome', a
   await t.run(async ({ journeys }) => {
     const c = { id: `sa-${uid()}`, email: `${uid()}@example.com` };
     await journeys.emit({ type: 'cart.abandoned', customer: c, data: cart('k') });
-    await journeys.emit({ type: 'order.placed', customer: c.id, data: { orderId: 'o', cartId: 'k', total: 1 } });
+    await journeys.emit({
+      type: 'order.placed',
+      customer: c.id,
+      data: { orderId: 'o', cartId: 'k', total: 1 },
+    });
     await until(journeys, c.id, 'k', (s) => s.outcome !== null);
     const query = `JourneyName = 'abandoned-cart' AND CustomerId = '${c.id}' AND JourneyOutcome = 'converted'`;
     let count = 0;

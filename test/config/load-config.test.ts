@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { connectionOptionsOf, loadConfig, parseConfig } from '../../src/config';
-import { ConfigError, isJourneyError } from '../../src/errors';
+import { type ConfigError, isJourneyError } from '../../src/errors';
 
 const fixture = (name: string) => path.join(__dirname, '..', 'fixtures', 'config', name);
 
@@ -8,7 +8,8 @@ function configError(fn: () => unknown): ConfigError {
   try {
     fn();
   } catch (err) {
-    if (isJourneyError(err, 'CONFIG_INVALID') || isJourneyError(err, 'CONFIG_NOT_FOUND')) return err as ConfigError;
+    if (isJourneyError(err, 'CONFIG_INVALID') || isJourneyError(err, 'CONFIG_NOT_FOUND'))
+      return err as ConfigError;
     throw err;
   }
   throw new Error('expected a ConfigError');
@@ -17,14 +18,22 @@ function configError(fn: () => unknown): ConfigError {
 test('a valid file loads with defaults filled in and paths resolved against the file', () => {
   const config = loadConfig({ path: fixture('valid.yaml'), env: {} });
   expect(config.connection).toMatchObject({ type: 'local', port: 7233, uiPort: 8233, namespace: 'default' });
-  expect(config.connection.type === 'local' && config.connection.dbFile).toBe(fixture('.journeys/dev.sqlite'));
+  expect(config.connection.type === 'local' && config.connection.dbFile).toBe(
+    fixture('.journeys/dev.sqlite'),
+  );
   expect(config.server.cacheDir).toBe(fixture('.journeys'));
-  expect(config.providers.resend).toMatchObject({ from: 'Shop <shop@example.com>', apiKeyEnv: 'RESEND_API_KEY' });
+  expect(config.providers.resend).toMatchObject({
+    from: 'Shop <shop@example.com>',
+    apiKeyEnv: 'RESEND_API_KEY',
+  });
   expect(config.taskQueue).toBe('journeys');
 });
 
 test('JOURNEYS_PROFILE picks another connection; cloud reads its API key from the named variable', () => {
-  const config = loadConfig({ path: fixture('valid.yaml'), env: { JOURNEYS_PROFILE: 'cloud', TEMPORAL_API_KEY: 'secret' } });
+  const config = loadConfig({
+    path: fixture('valid.yaml'),
+    env: { JOURNEYS_PROFILE: 'cloud', TEMPORAL_API_KEY: 'secret' },
+  });
   expect(connectionOptionsOf(config, { TEMPORAL_API_KEY: 'secret' })).toMatchObject({
     address: 'journeys.a1b2c.tmprl.cloud:7233',
     namespace: 'journeys.a1b2c',
@@ -54,13 +63,19 @@ test('broken YAML names the line', () => {
 });
 
 test('an unknown profile, a missing explicit file and an unknown top-level key are errors', () => {
-  expect(configError(() => loadConfig({ path: fixture('valid.yaml'), profile: 'staging', env: {} })).location.path).toBe('profile');
-  expect(configError(() => loadConfig({ path: fixture('missing.yaml'), env: {} })).code).toBe('CONFIG_NOT_FOUND');
-  const err = configError(() => parseConfig('taskQueue: a\ntaskqueue: b\n', { path: '/x/temporal.yaml', env: {} }));
+  expect(
+    configError(() => loadConfig({ path: fixture('valid.yaml'), profile: 'staging', env: {} })).location.path,
+  ).toBe('profile');
+  expect(configError(() => loadConfig({ path: fixture('missing.yaml'), env: {} })).code).toBe(
+    'CONFIG_NOT_FOUND',
+  );
+  const err = configError(() =>
+    parseConfig('taskQueue: a\ntaskqueue: b\n', { path: '/x/temporal.yaml', env: {} }),
+  );
   expect(err.location).toEqual({ file: '/x/temporal.yaml', path: 'taskqueue', line: 2 });
 });
 
 test('no temporal.yaml at all means the local server with defaults', () => {
-  const config = loadConfig({ env: { JOURNEYS_CONFIG: undefined } as NodeJS.ProcessEnv });
+  const config = loadConfig({ env: { JOURNEYS_CONFIG: undefined } });
   expect(config.connection.type).toBe('local');
 });

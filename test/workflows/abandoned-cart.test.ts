@@ -8,7 +8,10 @@ let t: JourneyTestEnvironment;
 let n = 0;
 
 beforeAll(async () => {
-  t = await createJourneyTestEnvironment({ journeys: [abandonedCart], workflowsPath: require.resolve('../../workflows') });
+  t = await createJourneyTestEnvironment({
+    journeys: [abandonedCart],
+    workflowsPath: require.resolve('../../workflows'),
+  });
 });
 afterAll(() => t?.close());
 
@@ -21,7 +24,11 @@ function customer() {
   return { id, email: `${id}@example.com`, phone: `+1415555${String(1000 + n).slice(-4)}` };
 }
 
-const cart = (cartId: string) => ({ cartId, items: ['Blue teapot', 'Oolong 100g'], url: `https://shop.example/cart/${cartId}` });
+const cart = (cartId: string) => ({
+  cartId,
+  items: ['Blue teapot', 'Oolong 100g'],
+  url: `https://shop.example/cart/${cartId}`,
+});
 
 const stepAt = (state: JourneyState, name: string) => {
   const step = state.steps.find((s) => s.name === name);
@@ -32,7 +39,9 @@ test('no purchase: email after 1 hour, then SMS after one more day without a cli
   const c = customer();
   await t.run(async ({ journeys }) => {
     const { event } = await journeys.emit({ type: 'cart.abandoned', customer: c, data: cart('k1') });
-    const handle = t.env.client.workflow.getHandle(journeys.workflowId(abandonedCart, { customerId: c.id, key: 'k1' }));
+    const handle = t.env.client.workflow.getHandle(
+      journeys.workflowId(abandonedCart, { customerId: c.id, key: 'k1' }),
+    );
     const result = (await handle.result()) as JourneyState;
 
     expect(result.outcome).toBe('completed');
@@ -61,9 +70,15 @@ test('a purchase during the first hour converts the customer and sends nothing',
   await t.run(async ({ journeys }) => {
     await journeys.emit({ type: 'cart.abandoned', customer: c, data: cart('k2') });
     await t.env.sleep('20 minutes');
-    const { deliveries } = await journeys.emit({ type: 'order.placed', customer: c.id, data: { orderId: 'o-1', cartId: 'k2', total: 42 } });
+    const { deliveries } = await journeys.emit({
+      type: 'order.placed',
+      customer: c.id,
+      data: { orderId: 'o-1', cartId: 'k2', total: 42 },
+    });
     expect(deliveries).toEqual([expect.objectContaining({ journey: 'abandoned-cart', status: 'delivered' })]);
-    const handle = t.env.client.workflow.getHandle(journeys.workflowId(abandonedCart, { customerId: c.id, key: 'k2' }));
+    const handle = t.env.client.workflow.getHandle(
+      journeys.workflowId(abandonedCart, { customerId: c.id, key: 'k2' }),
+    );
     const result = (await handle.result()) as JourneyState;
     expect(result.outcome).toBe('converted');
     expect(result.convertedAfter).toBeNull();
@@ -79,8 +94,14 @@ test('a click after the email: no SMS, outcome completed', async () => {
     await journeys.emit({ type: 'cart.abandoned', customer: c, data: cart('k3') });
     await t.env.sleep('61 minutes');
     await t.outbox.waitFor((m) => m.channel === 'email' && m.to.includes(c.email));
-    await journeys.emit({ type: 'email.clicked', customer: c.id, data: { key: 'k3', url: 'https://shop.example/cart/k3' } });
-    const handle = t.env.client.workflow.getHandle(journeys.workflowId(abandonedCart, { customerId: c.id, key: 'k3' }));
+    await journeys.emit({
+      type: 'email.clicked',
+      customer: c.id,
+      data: { key: 'k3', url: 'https://shop.example/cart/k3' },
+    });
+    const handle = t.env.client.workflow.getHandle(
+      journeys.workflowId(abandonedCart, { customerId: c.id, key: 'k3' }),
+    );
     const result = (await handle.result()) as JourneyState;
     expect(result.outcome).toBe('completed');
     expect(result.steps.map((s) => s.name)).toEqual(['reminder-email']);
@@ -104,7 +125,10 @@ test('the same event id twice is handled once; the same cart abandoned twice is 
     expect(result.outcome).toBe('completed');
     expect(t.outbox.emails(c.email)).toHaveLength(1);
     const history = await t.env.client.workflow.getHandle(workflowId).fetchHistory();
-    const signals = history.events?.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === EVENT_SIGNAL) ?? [];
+    const signals =
+      history.events?.filter(
+        (e) => e.workflowExecutionSignaledEventAttributes?.signalName === EVENT_SIGNAL,
+      ) ?? [];
     expect(signals).toHaveLength(4); // both abandonments and both clicks reached the one run
     expect(first.deliveries[0]?.workflowId).toBe(workflowId);
   });
@@ -117,7 +141,9 @@ test('an event emitted while the journey is inside a send is seen by the waitFor
     await t.run(async ({ journeys }) => {
       const inFlight = t.fakes.resend.nextRequest();
       await journeys.emit({ type: 'cart.abandoned', customer: c, data: cart('k5') });
-      const handle = t.env.client.workflow.getHandle(journeys.workflowId(abandonedCart, { customerId: c.id, key: 'k5' }));
+      const handle = t.env.client.workflow.getHandle(
+        journeys.workflowId(abandonedCart, { customerId: c.id, key: 'k5' }),
+      );
       const result = handle.result(); // lets the server skip the first hour
       await inFlight;
       expect(t.outbox.emails(c.email)).toHaveLength(0); // the provider has not answered yet
@@ -136,15 +162,33 @@ test('a forged bad payload signalled straight at the workflow does not wedge it'
   const c = customer();
   await t.run(async ({ journeys }) => {
     await journeys.emit({ type: 'cart.abandoned', customer: c, data: cart('k6') });
-    const handle = t.env.client.workflow.getHandle(journeys.workflowId(abandonedCart, { customerId: c.id, key: 'k6' }));
-    await handle.signal(EVENT_SIGNAL, { id: 'forged-1', type: 'order.placed', customerId: c.id, data: { orderId: 42 }, at: new Date().toISOString() });
+    const handle = t.env.client.workflow.getHandle(
+      journeys.workflowId(abandonedCart, { customerId: c.id, key: 'k6' }),
+    );
+    await handle.signal(EVENT_SIGNAL, {
+      id: 'forged-1',
+      type: 'order.placed',
+      customerId: c.id,
+      data: { orderId: 42 },
+      at: new Date().toISOString(),
+    });
     await handle.signal(EVENT_SIGNAL, 'not even an object');
-    await handle.signal(EVENT_SIGNAL, { id: 'forged-2', type: 'order.placed', customerId: 'someone-else', data: { orderId: 'o', total: 1 }, at: new Date().toISOString() });
+    await handle.signal(EVENT_SIGNAL, {
+      id: 'forged-2',
+      type: 'order.placed',
+      customerId: 'someone-else',
+      data: { orderId: 'o', total: 1 },
+      at: new Date().toISOString(),
+    });
     const state = await journeys.state(abandonedCart, { customerId: c.id, key: 'k6' });
     expect(state.rejectedEvents).toBe(3);
     expect(state.outcome).toBeNull();
     // Still alive: a valid goal converts it.
-    await journeys.emit({ type: 'order.placed', customer: c.id, data: { orderId: 'o-6', cartId: 'k6', total: 10 } });
+    await journeys.emit({
+      type: 'order.placed',
+      customer: c.id,
+      data: { orderId: 'o-6', cartId: 'k6', total: 10 },
+    });
     expect(((await handle.result()) as JourneyState).outcome).toBe('converted');
   });
 });
@@ -154,7 +198,9 @@ test('exit takes the customer out with outcome exited', async () => {
   await t.run(async ({ journeys }) => {
     await journeys.emit({ type: 'cart.abandoned', customer: c, data: cart('k7') });
     await journeys.exit(abandonedCart, { customerId: c.id, key: 'k7', reason: 'support request' });
-    const handle = t.env.client.workflow.getHandle(journeys.workflowId(abandonedCart, { customerId: c.id, key: 'k7' }));
+    const handle = t.env.client.workflow.getHandle(
+      journeys.workflowId(abandonedCart, { customerId: c.id, key: 'k7' }),
+    );
     expect(((await handle.result()) as JourneyState).outcome).toBe('exited');
     expect(t.outbox.emails(c.email)).toHaveLength(0);
   });
@@ -165,7 +211,9 @@ test('a permanent provider rejection is a result, not a crash', async () => {
   t.fakes.twilio.stopped.add(c.phone);
   await t.run(async ({ journeys }) => {
     await journeys.emit({ type: 'cart.abandoned', customer: c, data: cart('k8') });
-    const handle = t.env.client.workflow.getHandle(journeys.workflowId(abandonedCart, { customerId: c.id, key: 'k8' }));
+    const handle = t.env.client.workflow.getHandle(
+      journeys.workflowId(abandonedCart, { customerId: c.id, key: 'k8' }),
+    );
     const result = (await handle.result().catch((err: unknown) => {
       throw err instanceof WorkflowFailedError ? new Error(`journey failed: ${String(err.cause)}`) : err;
     })) as JourneyState;

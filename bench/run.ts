@@ -1,0 +1,226 @@
+/**
+ * Benchmarks against the raw Temporal SDK doing the same work, on the same server, in the same process:
+ *   1. enroll ÷ raw workflow.start, and emit ÷ raw signalWithStart (dev server on SQLite with WAL);
+ *   2. wall time of the abandoned-cart journey on the time-skipping server, worker already up.
+ * Rounds alternate raw and ours so drift in the server (SQLite growing, JIT warming) hits both alike.
+ *
+ *   npm run bench [-- --ops 1000 --concurrency 32 --rounds 3]
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { createJourneyClient } from '../src/client';
+import { loadConfig } from '../src/config';
+import { EVENT_SIGNAL } from '../src/events';
+import {
+  defineJourney,
+  journeySearchAttributes as attrs,
+  journeyWorkflowId,
+  type JourneyInput,
+  type JourneyState,
+} from '../src/journey';
+import { findTemporalCli, findTestServer, registerSearchAttributes, startLocalServer } from '../src/server';
+import { startProviderFakes } from '../src/testing';
+import { bundleJourneys } from '../src/worker';
+import { abandonedCart } from '../workflows/abandoned-cart';
+
+const { values } = parseArgs({
+  options: {
+    ops: { type: 'string', default: '1000' },
+    concurrency: { type: 'string', default: '32' },
+    rounds: { type: 'string', default: '3' },
+    journeys: { type: 'string', default: '5' },
+  },
+});
+const OPS = Number(values.ops);
+const CONCURRENCY = Number(values.concurrency);
+const ROUNDS = Number(values.rounds);
+const JOURNEY_RUNS = Number(values.journeys);
+
+/** Runs `n` operations with bounded concurrency; returns operations per second. */
+async function throughput(n: number, op: (i: number) => Promise<unknown>): Promise<number> {
+  let next = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < n) await op(next++);
+    }),
+  );
+  return n / (Number(process.hrtime.bigint() - started) / 1e9);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+const fmt = (x: number) => x.toFixed(0).padStart(6);
+
+async function compare(
+  label: string,
+  baseline: string,
+  raw: (round: number, i: number) => Promise<unknown>,
+  ours: (round: number, i: number) => Promise<unknown>,
+) {
+  await throughput(Math.min(200, OPS), (i) => raw(-1, i)); // warm both paths and the server
+  await throughput(Math.min(200, OPS), (i) => ours(-1, i));
+  const rawRates: number[] = [];
+  const ourRates: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    rawRates.push(await throughput(OPS, (i) => raw(round, i)));
+    ourRates.push(await throughput(OPS, (i) => ours(round, i)));
+  }
+  const ratio = median(ourRates) / median(rawRates);
+  console.log(
+    `${label.padEnd(8)} ${fmt(median(ourRates))} ops/s   ${baseline.padEnd(24)} ${fmt(median(rawRates))} ops/s   ratio ${ratio.toFixed(2)}`,
+  );
+  return ratio;
+}
+
+async function devServerBench(): Promise<void> {
+  const config = loadConfig();
+  const cli = await findTemporalCli({
+    explicitPath: config.server.cliPath,
+    cacheDir: config.server.cacheDir,
+  });
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'journeys-bench-'));
+  const server = await startLocalServer({ cli, dbFile: path.join(dir, 'bench.sqlite') });
+  try {
+    const client = server.env.client;
+    const taskQueue = 'bench-no-worker'; // starts and signals only: no worker needed, none polls
+    const proactive = defineJourney('bench-proactive', {});
+    const journeys = await createJourneyClient({ journeys: [proactive, abandonedCart], client, taskQueue });
+    const customer = (tag: string, round: number, i: number) => ({
+      id: `${tag}-${round}-${i}`,
+      email: `c${i}@example.com`,
+    });
+    const startArgs = (c: { id: string }): [JourneyInput] => [{ customer: c, data: undefined, timeScale: 1 }];
+    const searchAttributes = (journey: string, id: string) => [
+      { key: attrs.journeyName, value: journey },
+      { key: attrs.customerId, value: id },
+    ];
+
+    console.log(
+      `dev server (SQLite WAL), ${OPS} operations x ${ROUNDS} rounds, ${CONCURRENCY} in flight; median round`,
+    );
+    await compare(
+      'enroll',
+      'raw workflow.start',
+      (round, i) => {
+        const c = customer('raw', round, i);
+        return client.workflow.start('benchProactive', {
+          workflowId: journeyWorkflowId('bench-proactive', c.id),
+          taskQueue,
+          args: startArgs(c),
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          typedSearchAttributes: searchAttributes('bench-proactive', c.id),
+        });
+      },
+      (round, i) => journeys.enroll(proactive, { customer: customer('ours', round, i) }),
+    );
+    const data = (i: number) => ({
+      cartId: `cart-${i}`,
+      items: ['Tea'],
+      url: `https://shop.example/cart/${i}`,
+    });
+    await compare(
+      'emit',
+      'raw signalWithStart',
+      (round, i) => {
+        const c = customer('rawsws', round, i);
+        return client.workflow.signalWithStart('abandonedCart', {
+          workflowId: journeyWorkflowId('abandoned-cart', c.id, `cart-${i}`),
+          taskQueue,
+          args: startArgs(c),
+          workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+          typedSearchAttributes: searchAttributes('abandoned-cart', c.id),
+          signal: EVENT_SIGNAL,
+          signalArgs: [
+            {
+              id: `${c.id}-e`,
+              type: 'cart.abandoned',
+              customerId: c.id,
+              data: data(i),
+              at: new Date().toISOString(),
+            },
+          ],
+        });
+      },
+      (round, i) =>
+        journeys.emit({ type: 'cart.abandoned', customer: customer('oursemit', round, i), data: data(i) }),
+    );
+  } finally {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function timeSkippingBench(): Promise<void> {
+  const config = loadConfig();
+  const testServer = await findTestServer({
+    explicitPath: config.server.testServerPath,
+    cacheDir: config.server.cacheDir,
+  });
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: {
+      executable: testServer.path
+        ? { type: 'existing-path', path: testServer.path }
+        : { type: 'cached-download' },
+    },
+  });
+  const fakes = await startProviderFakes();
+  try {
+    await registerSearchAttributes(env.connection, 'default');
+    const taskQueue = 'bench-journey';
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: await bundleJourneys(path.resolve(__dirname, '..', 'workflows')),
+      activities: fakes.activities(),
+    });
+    const journeys = await createJourneyClient({ journeys: [abandonedCart], client: env.client, taskQueue });
+    await worker.runUntil(async () => {
+      const walls: number[] = [];
+      let span = 0;
+      for (let run = -1; run < JOURNEY_RUNS; run++) {
+        const c = { id: `ts-${run}`, email: `ts${run}@example.com`, phone: '+14155550199' };
+        const started = process.hrtime.bigint();
+        const { deliveries } = await journeys.emit({
+          type: 'cart.abandoned',
+          customer: c,
+          data: { cartId: 'k', items: ['Tea'], url: 'https://shop.example/cart/k' },
+        });
+        const handle = env.client.workflow.getHandle(deliveries[0]!.workflowId);
+        const result = (await handle.result()) as JourneyState;
+        const wall = Number(process.hrtime.bigint() - started) / 1e6;
+        if (result.steps.length !== 2)
+          throw new Error(`unexpected journey path: ${JSON.stringify(result.steps)}`);
+        if (run < 0) continue; // the first run warms the worker's workflow cache and the JIT
+        walls.push(wall);
+        const d = await handle.describe();
+        span = (d.closeTime!.getTime() - d.startTime.getTime()) / 86_400_000;
+      }
+      console.log(
+        `abandoned cart, no purchase (email, 1-day wait, SMS, 7-day re-entry hold: ${span.toFixed(1)} days of journey time)`,
+      );
+      console.log(
+        `         time-skipping server, worker up: median ${(median(walls) / 1000).toFixed(2)} s wall, min ${(Math.min(...walls) / 1000).toFixed(2)} s, ${walls.length} runs`,
+      );
+    });
+  } finally {
+    await fakes.close();
+    await env.teardown();
+  }
+}
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  console.log(`temporal-journeys bench  node ${process.version}  ${os.cpus().length} cpus`);
+  await devServerBench();
+  await timeSkippingBench();
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
