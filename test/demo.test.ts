@@ -58,3 +58,30 @@ test('journeys dev --once runs the demo to its end and exits 0', async () => {
   expect(out).not.toContain('UNEXPECTED');
   expect(code).toBe(0);
 });
+
+test('Ctrl-C stops the demo cleanly: the worker drains, the server stops, exit 0', async () => {
+  const env = { ...process.env };
+  delete env.JOURNEYS_CONFIG;
+  const child = spawn(
+    process.execPath,
+    [cli, 'dev', '--port', '0', '--ui-port', String(await freePort()), '--db', ':memory:', '--no-scenario'],
+    {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let out = '';
+  const running = new Promise<void>((resolve) => {
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('Ctrl-C to stop')) resolve();
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  });
+  await running;
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  child.kill('SIGINT');
+  expect(await exited).toBe(0);
+  expect(out).toContain('stopping');
+});

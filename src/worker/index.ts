@@ -12,3 +12,4 @@ export { bundleJourneys, createJourneyWorker } from './create-journey-worker';
 export type { JourneyWorker, JourneyWorkerOptions } from './create-journey-worker';
 export { createProviderActivities } from './providers';
 export type { ProviderActivitiesOptions } from './providers';
+export { registerSearchAttributes } from '../server';

@@ -8,6 +8,7 @@ import {
   setHandler,
   sleep as wfSleep,
   TemporalFailure,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { AnyEventDefinition, EventOf } from '../events';
@@ -15,6 +16,7 @@ import { EVENT_SIGNAL } from '../events';
 import {
   defineJourney,
   EXIT_SIGNAL,
+  journeySearchAttributes as attrs,
   STATE_QUERY,
   toMs,
   type CustomerRef,
@@ -88,6 +90,13 @@ export function journey<
 type Body = (context: JourneyContext<AnyEventDefinition | undefined>) => Promise<void>;
 
 async function run(definition: JourneyDefinition, input: JourneyInput, body: Body): Promise<JourneyState> {
+  if (typeof input?.customer?.id !== 'string' || input.customer.id === '') {
+    // A start from outside the client with no customer: fail the run clearly instead of the task forever.
+    throw ApplicationFailure.nonRetryable(
+      `Journey "${definition.name}" (${workflowInfo().workflowId}) was started without { customer: { id } } as its argument.`,
+      'JOURNEY_INVALID',
+    );
+  }
   const runtime = new JourneyRuntime(definition, input);
   installRuntime(runtime);
   setHandler(eventSignal, (raw) => runtime.receive(raw));
@@ -95,6 +104,13 @@ async function run(definition: JourneyDefinition, input: JourneyInput, body: Bod
     runtime.end({ outcome: 'exited', reason: String(request?.reason ?? 'exit') }),
   );
   setHandler(stateQuery, () => runtime.state());
+  if (workflowInfo().typedSearchAttributes.get(attrs.journeyName) === undefined) {
+    // Started by something other than this client (another language, the CLI): tag it all the same.
+    upsertSearchAttributes([
+      { key: attrs.journeyName, value: definition.name },
+      { key: attrs.customerId, value: input.customer.id },
+    ]);
+  }
 
   if (definition.trigger) {
     const arrived = await condition(

@@ -1,0 +1,158 @@
+/**
+ * The channel activities through the real `resend` and `twilio` clients against the local fakes: what
+ * reaches the provider, idempotency, and which errors Temporal retries.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { Resend } from 'resend';
+import { createResendEmail, createTwilioClient, createTwilioSms } from '../../activities';
+import type { SendContext } from '../../src/journey';
+import { countSegments, FAKE_SMS_FROM, startProviderFakes, type ProviderFakes } from '../../src/testing';
+
+let fakes: ProviderFakes;
+beforeAll(async () => {
+  fakes = await startProviderFakes();
+});
+afterAll(() => fakes?.close());
+
+let n = 0;
+const context = (): SendContext => ({
+  journey: 'abandoned-cart',
+  customerId: 'c1',
+  step: 'reminder',
+  idempotencyKey: `wf/run/reminder#${++n}`,
+});
+const email = () =>
+  createResendEmail({
+    client: new Resend(fakes.resendApiKey, { baseUrl: fakes.resend.url }),
+    from: 'Shop <shop@example.com>',
+    unsubscribeUrl: 'https://shop.example/unsubscribe/{customerId}',
+  });
+const sms = () =>
+  createTwilioSms({
+    client: createTwilioClient({
+      accountSid: fakes.twilio.accountSid,
+      authToken: fakes.twilio.authToken,
+      baseUrl: fakes.twilio.url,
+    }),
+    from: FAKE_SMS_FROM,
+  });
+
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error('expected the send to fail');
+}
+
+test('an email reaches Resend rendered, tagged, with List-Unsubscribe and the idempotency key', async () => {
+  const request = {
+    ...context(),
+    to: 'ada@example.com',
+    template: 'cart-reminder',
+    data: { items: ['Tea'], url: 'https://shop.example/c/1' },
+  };
+  const result = await email()(request);
+  expect(result).toMatchObject({ status: 'sent', channel: 'email' });
+  const [sent] = fakes.outbox.emails('ada@example.com');
+  expect(sent).toMatchObject({
+    subject: 'You left Tea in your cart',
+    idempotencyKey: request.idempotencyKey,
+    headers: {
+      'List-Unsubscribe': '<https://shop.example/unsubscribe/c1>',
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    },
+    tags: [
+      { name: 'journey', value: 'abandoned-cart' },
+      { name: 'step', value: 'reminder' },
+    ],
+  });
+  expect(sent?.html).toContain('<a href="https://shop.example/c/1">');
+});
+
+test('the same idempotency key sends once; reused with another payload it is a permanent error', async () => {
+  const send = email();
+  const request = {
+    ...context(),
+    to: 'once@example.com',
+    template: 'cart-reminder',
+    data: { items: ['Tea'] },
+  };
+  const first = await send(request);
+  const retry = await send(request);
+  expect(retry).toEqual(first);
+  expect(fakes.outbox.emails('once@example.com')).toHaveLength(1);
+  const err = await failure(send({ ...request, data: { items: ['Coffee'] } }));
+  expect(err).toBeInstanceOf(ApplicationFailure);
+  expect((err as ApplicationFailure).nonRetryable).toBe(true);
+  expect((err as ApplicationFailure).type).toBe('invalid_idempotent_request');
+});
+
+test('Resend: an invalid address is permanent, 429 and 5xx are retried', async () => {
+  const send = email();
+  const bad = await failure(
+    send({ ...context(), to: 'not-an-address', template: 'cart-reminder', data: { items: ['x'] } }),
+  );
+  expect(bad).toMatchObject({ type: 'validation_error', nonRetryable: true });
+
+  fakes.resend.fail({ status: 429, count: 1, retryAfter: 2 });
+  const limited = await failure(
+    send({ ...context(), to: 'r@example.com', template: 'cart-reminder', data: { items: ['x'] } }),
+  );
+  expect(limited).not.toBeInstanceOf(ApplicationFailure); // a plain error: Temporal retries it
+  expect(limited.message).toContain('rate_limit_exceeded');
+
+  fakes.resend.fail({ status: 500 });
+  expect(
+    (
+      await failure(
+        send({ ...context(), to: 'r@example.com', template: 'cart-reminder', data: { items: ['x'] } }),
+      )
+    ).message,
+  ).toContain('500');
+  await expect(
+    send({ ...context(), to: 'r@example.com', template: 'cart-reminder', data: { items: ['x'] } }),
+  ).resolves.toMatchObject({ status: 'sent' });
+});
+
+test('an unknown template is a permanent error naming the templates the worker knows', async () => {
+  const err = await failure(email()({ ...context(), to: 'a@example.com', template: 'nope', data: {} }));
+  expect(err).toMatchObject({ type: 'unknown_template', nonRetryable: true });
+  expect(err.message).toContain('cart-reminder');
+});
+
+test('SMS reaches Twilio with segments counted and the idempotency token honoured', async () => {
+  const send = sms();
+  const request = { ...context(), to: '+14155550111', body: 'Your cart is waiting' };
+  const first = await send(request);
+  expect(first).toMatchObject({ status: 'sent', channel: 'sms', segments: 1 });
+  expect(await send(request)).toEqual(first);
+  expect(fakes.outbox.sms('+14155550111')).toHaveLength(1);
+  expect(fakes.outbox.sms('+14155550111')[0]?.idempotencyKey).toBe(request.idempotencyKey);
+});
+
+test('Twilio: invalid number and STOP are permanent with their codes, 20429 is retried', async () => {
+  const send = sms();
+  expect(await failure(send({ ...context(), to: '12345', body: 'hi' }))).toMatchObject({
+    type: '21211',
+    nonRetryable: true,
+  });
+  fakes.twilio.stopped.add('+14155550112');
+  expect(await failure(send({ ...context(), to: '+14155550112', body: 'hi' }))).toMatchObject({
+    type: '21610',
+    nonRetryable: true,
+  });
+  fakes.twilio.fail({ status: 429 });
+  const limited = await failure(send({ ...context(), to: '+14155550113', body: 'hi' }));
+  expect(limited).not.toBeInstanceOf(ApplicationFailure);
+  expect(limited.message).toContain('20429');
+});
+
+test('segments are counted the way Twilio does', () => {
+  expect(countSegments('a'.repeat(160))).toBe(1);
+  expect(countSegments('a'.repeat(161))).toBe(2);
+  expect(countSegments('é'.repeat(160))).toBe(1); // é is in GSM-7
+  expect(countSegments('ő'.repeat(70))).toBe(1); // UCS-2
+  expect(countSegments('ő'.repeat(71))).toBe(2);
+});
