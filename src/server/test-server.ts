@@ -1,22 +1,13 @@
 import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { findBinary, isExecutable, onPath, run, type FoundBinary } from './find-binary';
-import { explicit } from './temporal-cli';
+import { findBinary, onPath, run, type FindBinaryOptions, type FoundBinary } from './find-binary';
 
 /** The Maven artifact of Temporal's time-skipping test server (part of the Java SDK). */
 export const TEST_SERVER_VERSION = '1.32.0';
 
-export interface FindTestServerOptions {
-  /** An explicit path (`server.testServerPath` or `TEMPORAL_TEST_SERVER_PATH`). */
-  readonly explicitPath?: string;
-  readonly cacheDir: string;
-  readonly install?: boolean;
-  readonly allowSdkDownload?: boolean;
-  readonly log?: (line: string) => void;
-  /** Environment whose PATH is searched; defaults to `process.env`. */
-  readonly env?: NodeJS.ProcessEnv;
-}
+/** Options of {@link findTestServer}. */
+export type FindTestServerOptions = FindBinaryOptions;
 
 /**
  * Finds Temporal's time-skipping test server, in order: an explicit path, `temporal-test-server` on PATH,
@@ -24,43 +15,26 @@ export interface FindTestServerOptions {
  * dependencies) behind a small executable wrapper that runs it on Java. The last resort leaves it to
  * `@temporalio/testing`'s download (internet only).
  */
-export async function findTestServer(options: FindTestServerOptions): Promise<FoundBinary> {
+export function findTestServer(options: FindTestServerOptions): Promise<FoundBinary> {
   const dir = path.join(options.cacheDir, 'test-server');
   const wrapper = path.join(dir, 'temporal-test-server');
-  const install = options.install !== false;
   const log = options.log ?? (() => undefined);
   return findBinary(
-    "Temporal's time-skipping test server",
-    [
-      {
-        label: 'explicit path (server.testServerPath / TEMPORAL_TEST_SERVER_PATH)',
-        source: 'explicit',
-        try: () => explicit(options.explicitPath),
-      },
-      {
-        label: '`temporal-test-server` on PATH',
-        source: 'path',
-        try: () => onPath('temporal-test-server', options.env),
-      },
-      {
-        label: `cache ${wrapper}`,
-        source: 'cache',
-        try: () => (isExecutable(wrapper) ? wrapper : undefined),
-      },
-      ...(install
-        ? [
-            {
-              label: `Maven io.temporal:temporal-test-server:${TEST_SERVER_VERSION}`,
-              source: 'installed' as const,
-              try: () => installFromMaven(dir, wrapper, log, options.env),
-            },
-          ]
-        : []),
-      ...(options.allowSdkDownload !== false
-        ? [{ label: "@temporalio/testing's download", source: 'sdk-download' as const, try: () => '' }]
-        : []),
-    ],
-    'install Java 17+ and Maven (or set TEMPORAL_TEST_SERVER_PATH to a test server executable) and run `npm run setup` again.',
+    {
+      what: "Temporal's time-skipping test server",
+      explicitFrom: 'server.testServerPath / TEMPORAL_TEST_SERVER_PATH',
+      command: 'temporal-test-server',
+      cached: wrapper,
+      installers: [
+        {
+          label: `Maven io.temporal:temporal-test-server:${TEST_SERVER_VERSION}`,
+          source: 'installed',
+          try: () => installFromMaven(dir, wrapper, log, options.env),
+        },
+      ],
+      fix: 'install Java 17+ and Maven (or set TEMPORAL_TEST_SERVER_PATH to a test server executable) and run `npm run setup` again.',
+    },
+    options,
   );
 }
 

@@ -1,11 +1,4 @@
-import { Resend } from 'resend';
-import {
-  createChannelActivities,
-  createResendEmail,
-  createTwilioClient,
-  createTwilioSms,
-  type EmailTemplates,
-} from '../../activities';
+import { createProviderChannels, type EmailTemplates } from '../../activities';
 import type { ChannelActivities } from '../journey';
 import { Outbox } from './outbox';
 import { ResendFake } from './resend-fake';
@@ -53,20 +46,15 @@ export async function startProviderFakes(
     twilio,
     resendApiKey,
     activities: ({ templates } = {}) =>
-      createChannelActivities({
-        email: createResendEmail({
-          client: new Resend(resendApiKey, { baseUrl: resend.url }),
-          from: FAKE_EMAIL_FROM,
-          templates,
-        }),
-        sms: createTwilioSms({
-          client: createTwilioClient({
-            accountSid: twilio.accountSid,
-            authToken: twilio.authToken,
-            baseUrl: twilio.url,
-          }),
+      createProviderChannels({
+        templates,
+        resend: { apiKey: resendApiKey, from: FAKE_EMAIL_FROM, baseUrl: resend.url },
+        twilio: {
+          accountSid: twilio.accountSid,
+          authToken: twilio.authToken,
           from: FAKE_SMS_FROM,
-        }),
+          baseUrl: twilio.url,
+        },
       }),
     env: () => ({
       RESEND_API_KEY: resendApiKey,

@@ -1,11 +1,4 @@
-import { Resend } from 'resend';
-import {
-  createChannelActivities,
-  createResendEmail,
-  createTwilioClient,
-  createTwilioSms,
-  type EmailTemplates,
-} from '../../activities';
+import { createProviderChannels, type EmailTemplates } from '../../activities';
 import type { JourneysConfig } from '../config';
 import { ConfigError } from '../errors';
 import type { ChannelActivities } from '../journey';
@@ -17,7 +10,8 @@ export interface ProviderActivitiesOptions {
 
 /**
  * The channel activities configured in `temporal.yaml` (`providers.resend`, `providers.twilio`), with real
- * clients whose credentials come from the named environment variables.
+ * clients whose credentials come from the named environment variables. A missing variable is a
+ * {@link ConfigError} at worker start, not a failed send later.
  */
 export function createProviderActivities(
   config: JourneysConfig,
@@ -26,35 +20,31 @@ export function createProviderActivities(
   const env = options.env ?? process.env;
   const need = (name: string, provider: string) => {
     const value = env[name];
-    if (!value)
-      throw new ConfigError(`Environment variable ${name} (providers.${provider}) is not set.`, {
-        file: config.file,
-        path: `providers.${provider}`,
-      });
+    if (!value) {
+      throw new ConfigError(
+        `Environment variable ${name} (providers.${provider} in temporal.yaml) is not set.`,
+        {
+          file: config.file,
+          path: `providers.${provider}`,
+        },
+      );
+    }
     return value;
   };
   const { resend, twilio } = config.providers;
-  return createChannelActivities({
-    email: resend
-      ? createResendEmail({
-          client: new Resend(
-            need(resend.apiKeyEnv, 'resend'),
-            resend.baseUrl ? { baseUrl: resend.baseUrl } : undefined,
-          ),
-          from: resend.from,
-          templates: options.templates,
-          unsubscribeUrl: resend.unsubscribeUrl,
-        })
-      : undefined,
-    sms: twilio
-      ? createTwilioSms({
-          client: createTwilioClient({
-            accountSid: need(twilio.accountSidEnv, 'twilio'),
-            authToken: need(twilio.authTokenEnv, 'twilio'),
-            baseUrl: twilio.baseUrl,
-          }),
-          from: twilio.from,
-        })
-      : undefined,
+  return createProviderChannels({
+    templates: options.templates,
+    resend: resend && {
+      apiKey: need(resend.apiKeyEnv, 'resend'),
+      from: resend.from,
+      baseUrl: resend.baseUrl,
+      unsubscribeUrl: resend.unsubscribeUrl,
+    },
+    twilio: twilio && {
+      accountSid: need(twilio.accountSidEnv, 'twilio'),
+      authToken: need(twilio.authTokenEnv, 'twilio'),
+      from: twilio.from,
+      baseUrl: twilio.baseUrl,
+    },
   });
 }
