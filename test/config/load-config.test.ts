@@ -79,3 +79,10 @@ test('no temporal.yaml at all means the local server with defaults', () => {
   const config = loadConfig({ env: { JOURNEYS_CONFIG: undefined } });
   expect(config.connection.type).toBe('local');
 });
+
+test('a cluster profile reads its TLS files, and a missing one is a ConfigError naming it', () => {
+  const config = loadConfig({ path: fixture('valid.yaml'), env: { JOURNEYS_PROFILE: 'cluster' } });
+  expect(config.connection).toMatchObject({ type: 'cluster', tls: { cert: fixture('certs/client.pem') } });
+  const err = configError(() => connectionOptionsOf(config));
+  expect(err.message).toContain(fixture('certs/client.pem'));
+});

@@ -1,6 +1,7 @@
 import { WorkflowFailedError } from '@temporalio/client';
+import type { ApplicationFailure } from '@temporalio/common';
 import { EVENT_SIGNAL } from '../../src/events';
-import type { JourneyState } from '../../src/journey';
+import { journeySearchAttributes, type JourneyState } from '../../src/journey';
 import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing';
 import { abandonedCart } from '../../workflows/abandoned-cart';
 
@@ -220,5 +221,47 @@ test('a permanent provider rejection is a result, not a crash', async () => {
     expect(result.outcome).toBe('completed');
     expect(result.steps.map((s) => s.name)).toEqual(['reminder-email', 'reminder-sms']);
     expect(t.outbox.sms(c.phone)).toHaveLength(0);
+  });
+});
+
+test('a service in another language can start a journey with the raw signal-with-start protocol', async () => {
+  const c = customer();
+  await t.run(async ({ taskQueue }) => {
+    // What a Go or Python service sends: the README's ids, signal name, envelope and start argument, no search attributes.
+    const workflowId = `journey/abandoned-cart/${encodeURIComponent(c.id)}/${encodeURIComponent('k9')}`;
+    const handle = await t.env.client.workflow.signalWithStart('abandonedCart', {
+      workflowId,
+      taskQueue,
+      args: [{ customer: { id: c.id, email: c.email } }],
+      signal: 'journeys.event',
+      signalArgs: [
+        {
+          id: 'go-1',
+          type: 'cart.abandoned',
+          customerId: c.id,
+          data: cart('k9'),
+          at: new Date().toISOString(),
+        },
+      ],
+    });
+    const result = (await handle.result()) as JourneyState;
+    expect(result.steps.map((s) => s.name)).toEqual(['reminder-email']); // no phone, so no SMS
+    const { typedSearchAttributes } = await handle.describe();
+    expect(typedSearchAttributes.get(journeySearchAttributes.journeyName)).toBe('abandoned-cart');
+    expect(typedSearchAttributes.get(journeySearchAttributes.customerId)).toBe(c.id);
+    expect(typedSearchAttributes.get(journeySearchAttributes.outcome)).toBe('completed');
+  });
+});
+
+test('a start without a customer fails the run with JOURNEY_INVALID instead of retrying forever', async () => {
+  await t.run(async ({ taskQueue }) => {
+    const handle = await t.env.client.workflow.start('abandonedCart', {
+      workflowId: `journey/abandoned-cart/bad-${Date.now()}`,
+      taskQueue,
+      args: [{}],
+    });
+    const err = await handle.result().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    expect(((err as WorkflowFailedError).cause as ApplicationFailure).type).toBe('JOURNEY_INVALID');
   });
 });
