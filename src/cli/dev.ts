@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createJourneyClient, type JourneyClient, type JourneyRef } from '../client';
 import { loadConfig } from '../config';
 import { ConfigError } from '../errors';
 import { findTemporalCli, startLocalServer } from '../server';
-import { startProviderFakes, type OutboxMessage } from '../testing';
+import { quietRuntime, startProviderFakes, type OutboxMessage } from '../testing';
 import { createJourneyWorker } from '../worker';
 import { parseFlags, portFlag } from './args';
 
@@ -61,7 +60,7 @@ export async function dev(argv: string[]): Promise<number> {
     console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${line}`);
 
   // Worker state changes are noise next to the demo's own lines; warnings and errors still show.
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  quietRuntime();
   const cli = await findTemporalCli({
     explicitPath: config.server.cliPath,
     cacheDir: config.server.cacheDir,

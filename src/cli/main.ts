@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { isJourneyError } from '../errors';
 import { dev } from './dev';
+import { historyExport, replay } from './history';
 import { setup } from './setup';
 
 const HELP = `journeys: customer journeys on Temporal
@@ -11,6 +12,12 @@ Usage:
       The embedded local Temporal with its Web UI, a worker, provider fakes and the demo.
   journeys setup
       Find or install the Temporal CLI and the time-skipping test server into the cache.
+  journeys history export <workflowId> [--run-id R] [--out FILE|DIR] [--label L]
+  journeys history export --journey NAME [--last N] [--out DIR]
+      Write histories as Temporal's JSON (default into test/histories/).
+  journeys replay [paths…] [--workflows PATH]
+  journeys replay --from-server --journey NAME [--last N] [--workflows PATH]
+      Replay histories against the current journeys; exit 1 if any diverges.
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -18,6 +25,14 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'dev':
       return dev(rest);
+    case 'history':
+      if (rest[0] !== 'export') {
+        console.error(`Unknown history command "${rest[0] ?? ''}": try \`journeys history export\`.`);
+        return 2;
+      }
+      return historyExport(rest.slice(1));
+    case 'replay':
+      return replay(rest);
     case 'setup':
       await setup();
       return 0;

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import {
-  Client,
-  Connection,
+  type Client,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   type WorkflowIdReusePolicy,
 } from '@temporalio/client';
-import { loadConfig, connectionOptionsOf, type JourneysConfig } from '../config';
+import { loadConfig, type JourneysConfig } from '../config';
+import { connectTemporal, type ConnectedClient } from './connect';
 import { EventValidationError, JourneyError, JourneyNotFoundError } from '../errors';
 import {
   defineEventCatalog,
@@ -136,18 +136,8 @@ export async function createJourneyClient<TEvents extends AnyEventDefinition = A
   options: JourneyClientOptions<TEvents>,
 ): Promise<JourneyClient<TEvents>> {
   const config = options.config ?? (options.client && options.taskQueue ? undefined : loadConfig());
-  let connection: Connection | undefined;
-  let temporal = options.client;
-  if (!temporal) {
-    const settings = connectionOptionsOf(config as JourneysConfig);
-    connection = await Connection.connect({
-      address: settings.address,
-      tls: settings.tls,
-      apiKey: settings.apiKey,
-    });
-    temporal = new Client({ connection, namespace: settings.namespace });
-  }
-  const client = temporal;
+  const connected = options.client ? undefined : await connectTemporal(config as JourneysConfig);
+  const client = options.client ?? (connected as ConnectedClient).client;
   const taskQueue = options.taskQueue ?? (config as JourneysConfig).taskQueue;
   const timeScale = options.timeScale ?? config?.timeScale ?? 1;
   const journeys = options.journeys.map(definitionOf);
@@ -294,7 +284,7 @@ export async function createJourneyClient<TEvents extends AnyEventDefinition = A
     },
 
     async close() {
-      await connection?.close();
+      await connected?.close();
     },
   };
 }

@@ -24,6 +24,8 @@ export type {
   JourneyRef,
   JourneyTarget,
 } from './create-journey-client';
+export { connectTemporal } from './connect';
+export type { ConnectedClient } from './connect';
 export { customerSchema, parseCustomer } from './customer';
 export type { CustomerInput } from './customer';
 export { routesOf } from './routing';

@@ -23,3 +23,16 @@ export type { OutboxMessage } from './outbox';
 export { ResendFake } from './resend-fake';
 export { countSegments, TwilioFake } from './twilio-fake';
 export type { InjectedFailure } from './http-fake';
+export {
+  describeOutcome,
+  exportHistory,
+  historyFileName,
+  recentRuns,
+  replayFromServer,
+  replayHistories,
+  writeHistory,
+} from './histories';
+export type { ExportedHistory, ReplayOptions, ReplayOutcome } from './histories';
+export { recordHistories } from './record-histories';
+export type { HistoryScenario } from './record-histories';
+export { quietRuntime } from './quiet-runtime';

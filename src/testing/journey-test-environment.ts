@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { EmailTemplates } from '../../activities';
 import { createJourneyClient, type JourneyClient, type JourneyRef } from '../client';
 import type { AnyEventDefinition } from '../events';
@@ -9,6 +9,7 @@ import { journeySearchAttributeKeys } from '../journey';
 import { findTemporalCli, findTestServer, registerSearchAttributes, type FoundBinary } from '../server';
 import { bundleJourneys } from '../worker';
 import { startProviderFakes, type ProviderFakes } from './provider-fakes';
+import { quietRuntime } from './quiet-runtime';
 
 export interface JourneyTestEnvironmentOptions {
   /** The journeys the test client routes events to. */
@@ -136,17 +137,4 @@ export async function createJourneyTestEnvironment(
       await Promise.all([env.teardown(), fakes.close()]);
     },
   };
-}
-
-let runtimeInstalled = false;
-
-/** Worker state changes at INFO drown test output; keep warnings and errors. Once per process. */
-function quietRuntime(): void {
-  if (runtimeInstalled) return;
-  runtimeInstalled = true;
-  try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-  } catch {
-    // The app installed its own runtime first: keep it.
-  }
 }

@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { connectionOptionsOf, loadConfig, type JourneysConfig } from '../config';
@@ -44,7 +45,7 @@ const bundles = new Map<string, Promise<{ code: string }>>();
  * Call it ahead of time to keep bundling off a worker's start.
  */
 export function bundleJourneys(workflowsPath: string): Promise<{ code: string }> {
-  const file = require.resolve(path.resolve(workflowsPath));
+  const file = resolveModule(path.resolve(workflowsPath));
   let bundle = bundles.get(file);
   if (!bundle) {
     bundle = bundleWorkflowCode({ workflowsPath: file, logger: quietLogger });
@@ -101,6 +102,28 @@ export async function createJourneyWorker(options: JourneyWorkerOptions = {}): P
       await owned?.close();
     },
   };
+}
+
+/** A module path as the bundler takes it: compiled (`.js`) or TypeScript source (`.ts`), file or folder. */
+function resolveModule(base: string): string {
+  const candidates = [
+    base,
+    `${base}.ts`,
+    `${base}.js`,
+    path.join(base, 'index.ts'),
+    path.join(base, 'index.js'),
+  ];
+  const found = candidates.find((file) => existsSync(file) && statSync(file).isFile());
+  if (!found) {
+    throw new JourneyError(
+      'JOURNEY_INVALID',
+      `No journeys module at ${base} (looked for ${candidates
+        .slice(1)
+        .map((c) => path.basename(c))
+        .join(', ')}).`,
+    );
+  }
+  return found;
 }
 
 /** Each journey must be exported under its workflow type, or the client would start a type nobody runs. */

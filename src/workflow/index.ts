@@ -19,4 +19,6 @@ export { journeyNow, sleep, sleepUntil } from './sleep';
 export { waitFor } from './wait-for';
 export type { WaitForOptions } from './wait-for';
 export { send } from './send';
+// Changing a live journey: Temporal's patching, re-exported (README, "Changing a live journey").
+export { deprecatePatch, patched } from '@temporalio/workflow';
 export type { Duration, JourneyOutcome, JourneyState, SendResult } from '../journey';

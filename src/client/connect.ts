@@ -1,0 +1,22 @@
+import { Client, Connection } from '@temporalio/client';
+import { connectionOptionsOf, type JourneysConfig } from '../config';
+
+/** A Temporal client connected per `temporal.yaml`, with the connection to close. */
+export interface ConnectedClient {
+  readonly client: Client;
+  close(): Promise<void>;
+}
+
+/** Connects to the profile's Temporal (address, namespace, mTLS or API key). */
+export async function connectTemporal(config: JourneysConfig): Promise<ConnectedClient> {
+  const settings = connectionOptionsOf(config);
+  const connection = await Connection.connect({
+    address: settings.address,
+    tls: settings.tls,
+    apiKey: settings.apiKey,
+  });
+  return {
+    client: new Client({ connection, namespace: settings.namespace }),
+    close: () => connection.close(),
+  };
+}
