@@ -1,42 +1,38 @@
 /**
- * Channel activities: email on Resend, SMS on Twilio. Each is a factory that receives its client, so tests
- * pass a real client pointed at a local fake.
+ * Channel activities: email on Resend, SMS on Twilio, signed webhooks, push through a gateway, and any
+ * channel of your own. Each is a factory that receives its client, so tests pass a real client pointed at
+ * a local fake.
  */
-import { ApplicationFailure } from '@temporalio/activity';
 import { Resend } from 'resend';
-import type { ChannelActivities, SendEmailRequest, SendResult, SendSmsRequest } from '../src/journey';
+import {
+  createChannelActivities,
+  type ChannelActivities,
+  type ChannelSender,
+  type Channels,
+} from './channel';
 import type { EmailTemplates } from './email-templates';
+import { createPushGateway, type PushGatewayOptions } from './push';
 import { createResendEmail } from './resend-email';
 import { createTwilioClient, createTwilioSms } from './twilio-sms';
+import { createWebhookChannel, type WebhookTarget } from './webhook';
 
+export { createChannelActivities } from './channel';
+export type { ChannelActivities, ChannelSender, Channels, Delivered } from './channel';
 export { createResendEmail } from './resend-email';
 export type { ResendEmailOptions } from './resend-email';
 export { createTwilioClient, createTwilioSms, TWILIO_IDEMPOTENCY_HEADER } from './twilio-sms';
 export type { TwilioClientOptions, TwilioSmsOptions } from './twilio-sms';
+export { createWebhookChannel } from './webhook';
+export type { WebhookTarget } from './webhook';
+export { createPushGateway } from './push';
+export type { PushGatewayOptions } from './push';
+export { postSigned, SIGNATURE_HEADER, signBody, verifyBody } from './signed-post';
+export { deliveryTags, readDeliveryTags } from './delivery-tags';
+export { providerFailure } from './provider-errors';
 export { defaultEmailTemplates } from './email-templates';
 export type { EmailTemplate, EmailTemplates, RenderedEmail } from './email-templates';
 
-export interface Channels {
-  readonly email?: (request: SendEmailRequest) => Promise<SendResult>;
-  readonly sms?: (request: SendSmsRequest) => Promise<SendResult>;
-}
-
-/** The activities a worker registers; a channel left out fails its sends permanently with a clear reason. */
-export function createChannelActivities(channels: Channels): ChannelActivities {
-  const missing = (channel: string) => () =>
-    Promise.reject(
-      ApplicationFailure.nonRetryable(
-        `No ${channel} channel is configured on this worker; add providers.${channel === 'email' ? 'resend' : 'twilio'} to temporal.yaml.`,
-        'channel_not_configured',
-      ),
-    );
-  return {
-    sendEmail: channels.email ?? missing('email'),
-    sendSms: channels.sms ?? missing('sms'),
-  };
-}
-
-/** Credentials and senders of the real providers; a provider left out is a channel not configured. */
+/** Credentials and endpoints of the real providers; a channel left out is a channel not configured. */
 export interface ProviderSettings {
   readonly resend?: {
     readonly apiKey: string;
@@ -49,14 +45,20 @@ export interface ProviderSettings {
     readonly authToken: string;
     readonly from: string;
     readonly baseUrl?: string;
+    readonly statusCallback?: string;
   };
+  readonly webhooks?: Readonly<Record<string, WebhookTarget>>;
+  readonly push?: PushGatewayOptions;
   readonly templates?: EmailTemplates;
+  /** Channels of your own, by name. */
+  readonly custom?: Readonly<Record<string, ChannelSender<never>>>;
 }
 
 /** Channel activities on real `resend` and `twilio` clients (pointed at `baseUrl` when given). */
 export function createProviderChannels(settings: ProviderSettings): ChannelActivities {
   const { resend, twilio, templates } = settings;
-  return createChannelActivities({
+  const channels: Channels = {
+    ...settings.custom,
     email:
       resend &&
       createResendEmail({
@@ -74,6 +76,10 @@ export function createProviderChannels(settings: ProviderSettings): ChannelActiv
           baseUrl: twilio.baseUrl,
         }),
         from: twilio.from,
+        statusCallback: twilio.statusCallback,
       }),
-  });
+    webhook: settings.webhooks && createWebhookChannel(settings.webhooks),
+    push: settings.push && createPushGateway(settings.push),
+  };
+  return createChannelActivities(channels);
 }

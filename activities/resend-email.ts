@@ -1,6 +1,8 @@
 import type { Resend } from 'resend';
-import type { SendEmailRequest, SendResult } from '../src/journey';
+import type { SendEmailRequest } from '../src/journey';
+import type { Delivered } from './channel';
 import { defaultEmailTemplates, type EmailTemplates } from './email-templates';
+import { deliveryTags } from './delivery-tags';
 import { providerFailure } from './provider-errors';
 
 export interface ResendEmailOptions {
@@ -22,7 +24,7 @@ export interface ResendEmailOptions {
  */
 export function createResendEmail(
   options: ResendEmailOptions,
-): (request: SendEmailRequest) => Promise<SendResult> {
+): (request: SendEmailRequest) => Promise<Delivered> {
   const templates = { ...defaultEmailTemplates, ...options.templates };
   return async (request) => {
     const template = templates[request.template];
@@ -39,7 +41,7 @@ export function createResendEmail(
       '{customerId}',
       encodeURIComponent(request.customerId),
     );
-    const { data, error } = await options.client.emails.send(
+    const { data, error, headers } = await options.client.emails.send(
       {
         from: options.from,
         to: request.to,
@@ -47,15 +49,13 @@ export function createResendEmail(
         headers: unsubscribe
           ? { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' }
           : undefined,
-        tags: [
-          { name: 'journey', value: request.journey },
-          { name: 'step', value: request.step.replace(/[^A-Za-z0-9_-]/g, '_') },
-        ],
+        tags: deliveryTags(request),
       },
       { idempotencyKey: request.idempotencyKey },
     );
-    if (error) throw providerFailure('resend', error.statusCode, error.name, error.message);
+    if (error)
+      throw providerFailure('resend', error.statusCode, error.name, error.message, headers?.['retry-after']);
     if (!data) throw providerFailure('resend', null, 'empty_response', 'Resend answered without an email id');
-    return { status: 'sent', channel: 'email', messageId: data.id };
+    return { messageId: data.id };
   };
 }

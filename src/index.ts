@@ -9,7 +9,21 @@
  * export const cartAbandoned = defineEvent('cart.abandoned', z.object({ cartId: z.string(), items: z.array(z.string()) }));
  * ```
  */
-export { defineEvent, defineEventCatalog, EVENT_SIGNAL } from './events';
+export {
+  defineEvent,
+  defineEventCatalog,
+  deliveryEvents,
+  emailBounced,
+  emailClicked,
+  emailComplained,
+  emailDelivered,
+  emailOpened,
+  EVENT_SIGNAL,
+  smsDelivered,
+  smsFailed,
+  smsStop,
+  smsUndelivered,
+} from './events';
 export type {
   AnyEventDefinition,
   EventCatalog,

@@ -18,11 +18,5 @@ export const orderPlacedSchema = z.object({
 });
 export const orderPlaced = defineEvent('order.placed', orderPlacedSchema);
 
-export const emailClickedSchema = z.object({
-  /** The provider's id of the email clicked. */
-  messageId: z.string().optional(),
-  url: z.string().optional(),
-  /** The journey key the email belonged to (e.g. a cart id), when the link carried it. */
-  key: z.string().optional(),
-});
-export const emailClicked = defineEvent('email.clicked', emailClickedSchema);
+/** Clicks come back from the email provider's webhooks (see src/http): the SDK's delivery event. */
+export { emailClicked } from '../src/events';

@@ -156,7 +156,13 @@ export async function dev(argv: string[]): Promise<number> {
 }
 
 function describe(m: OutboxMessage): string {
-  return m.channel === 'email'
-    ? `email    → ${m.to.join(', ').padEnd(20)} "${m.subject}"`
-    : `sms      → ${m.to.padEnd(20)} "${m.body}" (${m.segments} segment${m.segments > 1 ? 's' : ''})`;
+  switch (m.channel) {
+    case 'email':
+      return `email    → ${m.to.join(', ').padEnd(20)} "${m.subject}"`;
+    case 'sms':
+      return `sms      → ${m.to.padEnd(20)} "${m.body}" (${m.segments} segment${m.segments > 1 ? 's' : ''})`;
+    case 'webhook':
+    case 'push':
+      return `${m.channel.padEnd(8)} → ${m.path.padEnd(20)} ${JSON.stringify(m.body)}`;
+  }
 }

@@ -45,6 +45,8 @@ export interface JourneyClientOptions<TEvents extends AnyEventDefinition = AnyEv
   readonly taskQueue?: string;
   /** Overrides `timeScale` from the config. */
   readonly timeScale?: number;
+  /** Overrides `channels` (retry and timeouts per channel) from the config; fixed per enrolment. */
+  readonly channels?: JourneyInput['channels'];
 }
 
 /** An event to emit. `id` makes it idempotent: emitting the same id twice is handled once. */
@@ -140,6 +142,8 @@ export async function createJourneyClient<TEvents extends AnyEventDefinition = A
   const client = options.client ?? (connected as ConnectedClient).client;
   const taskQueue = options.taskQueue ?? (config as JourneysConfig).taskQueue;
   const timeScale = options.timeScale ?? config?.timeScale ?? 1;
+  const channels =
+    options.channels ?? (config && Object.keys(config.channels).length > 0 ? config.channels : undefined);
   const journeys = options.journeys.map(definitionOf);
   const catalog = defineEventCatalog([
     ...journeys.flatMap((j) => [j.trigger, ...j.goals, ...j.events].filter((e) => e !== undefined)),
@@ -154,7 +158,7 @@ export async function createJourneyClient<TEvents extends AnyEventDefinition = A
   ) => ({
     workflowId,
     taskQueue,
-    args: [{ customer, data, timeScale } satisfies JourneyInput] as [JourneyInput],
+    args: [{ customer, data, timeScale, channels } satisfies JourneyInput] as [JourneyInput],
     workflowIdReusePolicy: REUSE[typeof journey.reentry === 'object' ? 'after' : journey.reentry],
     typedSearchAttributes: [
       { key: attrs.journeyName, value: journey.name },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { toMs, type Duration } from '../journey';
 
 const port = z.number().int().min(0).max(65_535);
 
@@ -71,6 +72,46 @@ export const twilioSchema = z
     accountSidEnv: z.string().min(1).default('TWILIO_ACCOUNT_SID'),
     authTokenEnv: z.string().min(1).default('TWILIO_AUTH_TOKEN'),
     baseUrl: z.url().optional(),
+    /** Public URL of `/webhooks/twilio/status` (`journeys serve`), for delivery status callbacks. */
+    statusCallback: z.url().optional(),
+  })
+  .strict();
+
+const duration = z.string().refine(
+  (value) => {
+    try {
+      toMs(value as Duration);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not a duration; write it like "30 seconds", "5 minutes" or "1 day"' },
+);
+
+/** Retry and timeouts of one channel's sends; fixed at enrolment (in the journey's input). */
+export const channelOptionsSchema = z
+  .object({
+    timeout: duration.optional(),
+    giveUpAfter: duration.optional(),
+    retry: z
+      .object({
+        initialInterval: duration.optional(),
+        backoffCoefficient: z.number().min(1).max(10).optional(),
+        maximumInterval: duration.optional(),
+        maximumAttempts: z.number().int().min(0).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+/** A signed-webhook target (`send.webhook(target, payload)`), or the push gateway. */
+export const endpointSchema = z
+  .object({
+    url: z.url(),
+    /** Variable holding the signing secret. */
+    secretEnv: z.string().min(1).optional(),
   })
   .strict();
 
@@ -96,9 +137,16 @@ export const configSchema = z
       .strict()
       .default({ cacheDir: '.journeys' }),
     providers: z
-      .object({ resend: resendSchema.optional(), twilio: twilioSchema.optional() })
+      .object({
+        resend: resendSchema.optional(),
+        twilio: twilioSchema.optional(),
+        webhooks: z.record(z.string(), endpointSchema).optional(),
+        push: endpointSchema.optional(),
+      })
       .strict()
       .default({}),
+    /** Retry policy and timeouts per channel (`email`, `sms`, `webhook`, `push`, a custom one, or `default`). */
+    channels: z.record(z.string(), channelOptionsSchema).default({}),
   })
   .strict();
 

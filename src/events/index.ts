@@ -20,3 +20,17 @@ export type {
 export { defineEventCatalog } from './catalog';
 export type { EventCatalog } from './catalog';
 export { EVENT_SIGNAL, eventEnvelopeSchema, parseEnvelope } from './envelope';
+export {
+  deliveryEvents,
+  deliveryEventSchema,
+  emailBounced,
+  emailClicked,
+  emailComplained,
+  emailDelivered,
+  emailOpened,
+  smsDelivered,
+  smsFailed,
+  smsStop,
+  smsUndelivered,
+} from './delivery';
+export type { DeliveryEventData } from './delivery';

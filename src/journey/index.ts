@@ -17,11 +17,16 @@ export type {
   JourneyState,
   StepPassed,
 } from './protocol';
+export { channelActivity } from './channels';
 export type {
   Channel,
-  ChannelActivities,
+  ChannelActivityOptions,
   SendContext,
+  SendCustomRequest,
   SendEmailRequest,
+  SendPushRequest,
+  SendRecord,
   SendResult,
   SendSmsRequest,
+  SendWebhookRequest,
 } from './channels';

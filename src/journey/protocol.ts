@@ -1,3 +1,5 @@
+import type { ChannelActivityOptions, SendRecord } from './channels';
+
 /**
  * The wire contract between the client and a running journey: signal and query names and the shapes they
  * carry. Plain JSON, so a service in another language can speak it too.
@@ -30,6 +32,8 @@ export interface JourneyState {
   readonly rejectedEvents: number;
   /** With `reentry: { after }`: when the customer may enter again. */
   readonly reenterableAt: string | null;
+  /** Every send, in order, with its step, status and provider message id. */
+  readonly sends: readonly SendRecord[];
 }
 
 /** Arguments a journey workflow is started with. */
@@ -42,6 +46,8 @@ export interface JourneyInput {
    * in the history, so a replay computes the same timers.
    */
   readonly timeScale?: number;
+  /** Retry and timeouts per channel (`temporal.yaml` `channels`), fixed at enrolment like the time scale. */
+  readonly channels?: Readonly<Record<string, ChannelActivityOptions>>;
 }
 
 /** The customer a journey runs for. `id` must be an opaque id: it is stored in search attributes, unencrypted. */

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleOption } from '@temporalio/worker';
-import type { EmailTemplates } from '../../activities';
+import type { ChannelSender, EmailTemplates } from '../../activities';
 import { createJourneyClient, type JourneyClient, type JourneyRef } from '../client';
-import type { AnyEventDefinition } from '../events';
-import { journeySearchAttributeKeys } from '../journey';
+import { deliveryEvents, type AnyEventDefinition } from '../events';
+import { createWebhookServer, type WebhookServer } from '../http';
+import { journeySearchAttributeKeys, type JourneyInput } from '../journey';
 import { findTemporalCli, findTestServer, registerSearchAttributes, type FoundBinary } from '../server';
 import { bundleJourneys } from '../worker';
 import { startProviderFakes, type ProviderFakes } from './provider-fakes';
@@ -20,6 +21,12 @@ export interface JourneyTestEnvironmentOptions {
   /** `time-skipping` (default): Temporal's test server. `dev`: the CLI dev server (visibility, schedules). */
   readonly server?: 'time-skipping' | 'dev';
   readonly templates?: EmailTemplates;
+  /** Channels of your own, by name (sent with `send.via`). */
+  readonly channels?: Readonly<Record<string, ChannelSender<never>>>;
+  /** Retry and timeouts per channel for enrolments in this environment (e.g. short intervals). */
+  readonly channelOptions?: JourneyInput['channels'];
+  /** Who owns a phone number, for inbound STOP webhooks. */
+  readonly customerByPhone?: (phone: string) => string | undefined;
   /** Where binaries are cached; defaults to `JOURNEYS_CACHE_DIR` or `.journeys` in the working directory. */
   readonly cacheDir?: string;
 }
@@ -28,6 +35,8 @@ export interface JourneyTestEnvironmentOptions {
 export interface JourneyTestRun<TEvents extends AnyEventDefinition = AnyEventDefinition> {
   readonly journeys: JourneyClient<TEvents>;
   readonly taskQueue: string;
+  /** The webhook receiver the fakes post delivery events to, for this run's journeys. */
+  readonly webhooks: WebhookServer;
 }
 
 export interface JourneyTestEnvironment {
@@ -89,7 +98,6 @@ export async function createJourneyTestEnvironment(
       await Promise.all([env.teardown(), fakes.close()]);
       throw err;
     }));
-  const activities = fakes.activities({ templates: options.templates });
 
   return {
     env,
@@ -97,13 +105,33 @@ export async function createJourneyTestEnvironment(
     outbox: fakes.outbox,
     async run(fn) {
       const taskQueue = `test-${randomUUID()}`;
+      const client = await createJourneyClient({
+        journeys: options.journeys,
+        events: deliveryEvents as readonly AnyEventDefinition[],
+        client: env.client,
+        taskQueue,
+        channels: options.channelOptions,
+      });
+      // Delivery webhooks of this run's messages come back to this run's journeys.
+      const webhooks = await createWebhookServer({
+        journeys: client,
+        resend: { webhookSecret: fakes.resendWebhookSecret },
+        twilio: { authToken: fakes.twilio.authToken },
+        customerByPhone: options.customerByPhone,
+      });
+      fakes.resend.webhook = { url: `${webhooks.url}/webhooks/resend`, secret: fakes.resendWebhookSecret };
+      fakes.twilio.inboundUrl = `${webhooks.url}/webhooks/twilio/inbound`;
+      const activities = fakes.activities({
+        templates: options.templates,
+        custom: options.channels,
+        statusCallback: `${webhooks.url}/webhooks/twilio/status`,
+      });
       const worker = await Worker.create({
         connection: env.nativeConnection,
         taskQueue,
         workflowBundle,
         activities,
       });
-      const client = await createJourneyClient({ journeys: options.journeys, client: env.client, taskQueue });
       // Remember every run this test started, to terminate the ones left running: on the time-skipping
       // server a leftover run with no worker would hold the shared clock for every test after it.
       const started = new Set<string>();
@@ -121,8 +149,9 @@ export async function createJourneyTestEnvironment(
         },
       };
       try {
-        return await worker.runUntil(() => fn({ journeys, taskQueue }));
+        return await worker.runUntil(() => fn({ journeys, taskQueue, webhooks }));
       } finally {
+        await webhooks.close();
         await Promise.all(
           [...started].map((id) =>
             env.client.workflow

@@ -24,6 +24,14 @@ export type OutboxMessage =
       readonly segments: number;
       readonly idempotencyKey: string | undefined;
       readonly receivedAt: Date;
+    }
+  | {
+      readonly channel: 'webhook' | 'push';
+      readonly id: string;
+      readonly path: string;
+      readonly body: unknown;
+      readonly idempotencyKey: string | undefined;
+      readonly receivedAt: Date;
     };
 
 /** What the provider fakes sent, in order. Emits `message` for each new one. */
@@ -47,6 +55,14 @@ export class Outbox extends EventEmitter<{ message: [OutboxMessage] }> {
     return this.messages.filter((m) => m.channel === 'sms' && (to === undefined || m.to === to)) as Extract<
       OutboxMessage,
       { channel: 'sms' }
+    >[];
+  }
+
+  /** Posts `send.webhook` or `send.push` delivered. */
+  posts(channel: 'webhook' | 'push') {
+    return this.messages.filter((m) => m.channel === channel) as Extract<
+      OutboxMessage,
+      { channel: 'webhook' | 'push' }
     >[];
   }
 

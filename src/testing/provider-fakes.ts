@@ -1,29 +1,53 @@
-import { createProviderChannels, type EmailTemplates } from '../../activities';
-import type { ChannelActivities } from '../journey';
+import {
+  createProviderChannels,
+  type ChannelActivities,
+  type ChannelSender,
+  type EmailTemplates,
+} from '../../activities';
+import { HttpSink } from './http-sink';
 import { Outbox } from './outbox';
 import { ResendFake } from './resend-fake';
 import { TwilioFake } from './twilio-fake';
+import { newWebhookSecret } from './webhook-signing';
 
 /** The sender addresses the fakes' channels use. */
 export const FAKE_EMAIL_FROM = 'Shop <shop@example.com>';
 export const FAKE_SMS_FROM = '+15005550006';
 
-/** Resend and Twilio fakes sharing one outbox, and channel activities wired to them through the real clients. */
+/** Options of {@link ProviderFakes.activities}. */
+export interface FakeChannelOptions {
+  readonly templates?: EmailTemplates;
+  /** Twilio StatusCallback base URL (a webhook server's `/webhooks/twilio/status`). */
+  readonly statusCallback?: string;
+  readonly custom?: Readonly<Record<string, ChannelSender<never>>>;
+}
+
+/**
+ * Local fakes of Resend and Twilio, and receivers for signed webhooks (`crm`) and push, sharing one outbox.
+ */
 export interface ProviderFakes {
   readonly outbox: Outbox;
   readonly resend: ResendFake;
   readonly twilio: TwilioFake;
+  /** The receiver of `send.webhook('crm', …)`. */
+  readonly crm: HttpSink;
+  /** The push gateway behind `send.push(…)`. */
+  readonly push: HttpSink;
   /** An API key the Resend fake accepts. */
   readonly resendApiKey: string;
+  /** The secret Resend's webhooks are signed with (`whsec_…`). */
+  readonly resendWebhookSecret: string;
+  /** The secret the `crm` and `push` receivers check signatures with. */
+  readonly sinkSecret: string;
   /** Channel activities on the real `resend` and `twilio` clients pointed at the fakes. */
-  activities(options?: { templates?: EmailTemplates }): ChannelActivities;
+  activities(options?: FakeChannelOptions): ChannelActivities;
   /** Environment variables that point a `temporal.yaml` provider section at the fakes. */
   env(): Record<string, string>;
   close(): Promise<void>;
 }
 
 /**
- * Starts local fakes of Resend and Twilio on 127.0.0.1 (free ports unless given).
+ * Starts local fakes of Resend and Twilio, and the webhook and push receivers, on 127.0.0.1.
  *
  * @example
  * ```ts
@@ -39,22 +63,34 @@ export async function startProviderFakes(
   const outbox = new Outbox();
   const resend = await new ResendFake(outbox).start(options.resendPort);
   const twilio = await new TwilioFake(outbox).start(options.twilioPort);
+  const sinkSecret = newWebhookSecret();
+  const crm = await new HttpSink(outbox, 'webhook', sinkSecret).start();
+  const push = await new HttpSink(outbox, 'push', sinkSecret).start();
   const resendApiKey = 're_fake_local_key';
+  const resendWebhookSecret = newWebhookSecret();
   return {
     outbox,
     resend,
     twilio,
+    crm,
+    push,
     resendApiKey,
-    activities: ({ templates } = {}) =>
+    resendWebhookSecret,
+    sinkSecret,
+    activities: ({ templates, statusCallback, custom } = {}) =>
       createProviderChannels({
         templates,
+        custom,
         resend: { apiKey: resendApiKey, from: FAKE_EMAIL_FROM, baseUrl: resend.url },
         twilio: {
           accountSid: twilio.accountSid,
           authToken: twilio.authToken,
           from: FAKE_SMS_FROM,
           baseUrl: twilio.url,
+          statusCallback,
         },
+        webhooks: { crm: { url: `${crm.url}/leads`, secret: sinkSecret } },
+        push: { url: `${push.url}/notify`, secret: sinkSecret },
       }),
     env: () => ({
       RESEND_API_KEY: resendApiKey,
@@ -63,7 +99,7 @@ export async function startProviderFakes(
       TWILIO_AUTH_TOKEN: twilio.authToken,
     }),
     close: async () => {
-      await Promise.all([resend.close(), twilio.close()]);
+      await Promise.all([resend.close(), twilio.close(), crm.close(), push.close()]);
     },
   };
 }

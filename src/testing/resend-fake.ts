@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpFake } from './http-fake';
+import { deliverWebhook, svixHeaders } from './webhook-signing';
 import type { Outbox, OutboxMessage } from './outbox';
 
 const ERROR_NAMES: Record<number, string> = {
@@ -14,15 +15,22 @@ const ERROR_NAMES: Record<number, string> = {
 };
 
 /**
- * A local fake of Resend's email API (`POST /emails`, `GET /emails/:id`) for tests and the demo: Bearer
+ * A local fake of Resend's email API (`POST /emails`, `POST /emails/batch`, `GET /emails/:id`) for tests
+ * and the demo, which also sends Resend's delivery webhooks, signed with Svix headers: Bearer
  * keys, Resend's error bodies `{ statusCode, name, message }`, `Idempotency-Key` honoured (a repeated key
  * returns the first answer and sends nothing; the same key with another body is a 409), and an outbox.
  *
  * @see https://resend.com/docs/api-reference/introduction
  */
 export class ResendFake extends HttpFake {
-  private readonly byKey = new Map<string, { body: string; id: string }>();
-  private readonly byId = new Map<string, OutboxMessage>();
+  private readonly byKey = new Map<string, { body: string; response: unknown }>();
+  private readonly byId = new Map<string, Extract<OutboxMessage, { channel: 'email' }>>();
+  /** Where delivery webhooks go, signed with `secret` (Svix headers), as Resend's dashboard configures. */
+  webhook: { url: string; secret: string } | undefined;
+  /** Send `email.sent` and `email.delivered` after each accepted email (default true). */
+  autoDeliver = true;
+  /** Statuses the webhook receiver answered, in order: a test can see a 401. */
+  readonly webhookResponses: number[] = [];
 
   constructor(readonly outbox: Outbox) {
     super();
@@ -44,16 +52,15 @@ export class ResendFake extends HttpFake {
         ? this.json(res, 200, { object: 'email', ...message })
         : this.error(res, 404, 'Email not found', 'not_found');
     }
-    if (req.method !== 'POST' || url.pathname !== '/emails')
+    if (req.method !== 'POST' || (url.pathname !== '/emails' && url.pathname !== '/emails/batch')) {
       return this.error(res, 404, `No route ${req.method} ${url.pathname}`, 'not_found');
-
+    }
     const key = header(req, 'idempotency-key');
     if (key) {
       const first = this.byKey.get(key);
-      if (first && first.body !== body) {
+      if (first && first.body !== body)
         return this.error(res, 409, 'Same idempotency key used with a different request payload.');
-      }
-      if (first) return this.json(res, 200, { id: first.id });
+      if (first) return this.json(res, 200, first.response);
     }
     const failure = this.nextFailure();
     if (failure) {
@@ -67,35 +74,83 @@ export class ResendFake extends HttpFake {
         headers,
       );
     }
-    let email: Record<string, unknown>;
+    let parsed: unknown;
     try {
-      email = JSON.parse(body) as Record<string, unknown>;
+      parsed = JSON.parse(body);
     } catch {
       return this.error(res, 400, 'Invalid JSON body', 'invalid_parameter');
     }
-    const to =
-      typeof email.to === 'string' ? [email.to] : Array.isArray(email.to) ? email.to.map(String) : [];
-    for (const field of ['from', 'subject'] as const) {
-      if (typeof email[field] !== 'string' || email[field] === '')
-        return this.error(res, 422, `Missing \`${field}\` field.`);
+    const batch = url.pathname === '/emails/batch';
+    const emails = batch ? parsed : [parsed];
+    if (!Array.isArray(emails) || emails.length === 0 || emails.length > 100) {
+      return this.error(res, 422, 'The batch must be an array of 1 to 100 emails.');
     }
-    if (to.length === 0) return this.error(res, 422, 'Missing `to` field.');
-    const invalid = to.find((address) => !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(address));
-    if (invalid)
-      return this.error(
-        res,
-        422,
-        `Invalid \`to\` field. The email address needs to follow the \`email@example.com\` or \`Name <email@example.com>\` format.`,
-      );
-    if (typeof email.html !== 'string' && typeof email.text !== 'string')
-      return this.error(res, 422, 'Missing `html` or `text` field.');
+    // Validate the whole batch before sending any of it, as Resend does.
+    for (const email of emails) {
+      const problem = invalid(email);
+      if (problem) return this.error(res, 422, problem);
+    }
+    const ids = (emails as Record<string, unknown>[]).map((email) => this.accept(email, key));
+    const response = batch ? { data: ids.map((id) => ({ id })) } : { id: ids[0] };
+    if (key) this.byKey.set(key, { body, response });
+    this.json(res, 200, response);
+  }
 
+  /** Tells the receiver that the customer opened the email. */
+  open(emailId: string): Promise<number> {
+    return this.event('email.opened', emailId);
+  }
+
+  /** Tells the receiver that the customer clicked `link` in the email. */
+  click(emailId: string, link: string): Promise<number> {
+    return this.event('email.clicked', emailId, {
+      click: { link, ipAddress: '127.0.0.1', timestamp: new Date().toISOString(), userAgent: 'fake' },
+    });
+  }
+
+  /** Tells the receiver that the email bounced (permanently) or that the customer marked it as spam. */
+  bounce(emailId: string): Promise<number> {
+    return this.event('email.bounced', emailId, {
+      bounce: { message: 'The recipient address does not exist.', type: 'Permanent', subType: 'General' },
+    });
+  }
+
+  complain(emailId: string): Promise<number> {
+    return this.event('email.complained', emailId);
+  }
+
+  /** Posts a signed webhook event about an email, as Resend does; resolves with the receiver's status. */
+  async event(type: string, emailId: string, extra: Record<string, unknown> = {}): Promise<number> {
+    const email = this.byId.get(emailId);
+    if (!this.webhook || !email) throw new Error(`Resend fake: no webhook configured or no email ${emailId}`);
+    const body = JSON.stringify({
+      type,
+      created_at: new Date().toISOString(),
+      data: {
+        email_id: emailId,
+        created_at: email.receivedAt.toISOString(),
+        from: email.from,
+        to: email.to,
+        subject: email.subject,
+        tags: Object.fromEntries(email.tags.map((t) => [t.name, t.value])),
+        ...extra,
+      },
+    });
+    const status = await deliverWebhook(this.webhook.url, body, {
+      'content-type': 'application/json',
+      ...svixHeaders(this.webhook.secret, body),
+    });
+    this.webhookResponses.push(status);
+    return status;
+  }
+
+  private accept(email: Record<string, unknown>, key: string | undefined): string {
     const id = randomUUID();
-    const message: OutboxMessage = {
+    const message: Extract<OutboxMessage, { channel: 'email' }> = {
       channel: 'email',
       id,
       from: String(email.from),
-      to,
+      to: recipients(email.to),
       subject: String(email.subject),
       html: typeof email.html === 'string' ? email.html : undefined,
       text: typeof email.text === 'string' ? email.text : undefined,
@@ -104,10 +159,12 @@ export class ResendFake extends HttpFake {
       idempotencyKey: key,
       receivedAt: new Date(),
     };
-    if (key) this.byKey.set(key, { body, id });
     this.byId.set(id, message);
     this.outbox.add(message);
-    this.json(res, 200, { id });
+    if (this.webhook && this.autoDeliver) {
+      void this.event('email.sent', id).then(() => this.event('email.delivered', id));
+    }
+    return id;
   }
 
   private error(
@@ -124,6 +181,26 @@ export class ResendFake extends HttpFake {
       headers,
     );
   }
+}
+
+function recipients(to: unknown): string[] {
+  return typeof to === 'string' ? [to] : Array.isArray(to) ? to.map(String) : [];
+}
+
+/** What Resend's validation would say about one email, or undefined. */
+function invalid(email: unknown): string | undefined {
+  if (typeof email !== 'object' || email === null) return 'Each email must be an object.';
+  const e = email as Record<string, unknown>;
+  for (const field of ['from', 'subject'] as const) {
+    if (typeof e[field] !== 'string' || e[field] === '') return `Missing \`${field}\` field.`;
+  }
+  const to = recipients(e.to);
+  if (to.length === 0) return 'Missing `to` field.';
+  if (to.some((address) => !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(address))) {
+    return 'Invalid `to` field. The email address needs to follow the `email@example.com` or `Name <email@example.com>` format.';
+  }
+  if (typeof e.html !== 'string' && typeof e.text !== 'string') return 'Missing `html` or `text` field.';
+  return undefined;
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpFake } from './http-fake';
+import { deliverWebhook, twilioSignature } from './webhook-signing';
 import type { Outbox } from './outbox';
 
 /** Twilio's idempotency header, as the twilio activity sends it. */
@@ -30,6 +31,13 @@ export class TwilioFake extends HttpFake {
   private readonly byKey = new Map<string, Record<string, unknown>>();
   /** Numbers that replied STOP: sends to them fail with 21610. */
   readonly stopped = new Set<string>();
+  /** Where inbound messages to the sending number are posted (the number's "A message comes in" URL). */
+  inboundUrl: string | undefined;
+  /** Post `sent` then `delivered` to a message's StatusCallback after accepting it (default true). */
+  autoDeliver = true;
+  /** Statuses the webhook receivers answered, in order. */
+  readonly webhookResponses: number[] = [];
+  private readonly callbacks = new Map<string, { url: string; to: string; from: string }>();
 
   constructor(
     readonly outbox: Outbox,

@@ -1,9 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import type { ChannelActivities } from '../../activities';
 import { connectionOptionsOf, loadConfig, type JourneysConfig } from '../config';
 import { JourneyError } from '../errors';
-import type { ChannelActivities, JourneyDefinition } from '../journey';
+import type { JourneyDefinition } from '../journey';
 import { createProviderActivities } from './providers';
 
 export interface JourneyWorkerOptions {

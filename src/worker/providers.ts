@@ -1,7 +1,6 @@
-import { createProviderChannels, type EmailTemplates } from '../../activities';
+import { createProviderChannels, type ChannelActivities, type EmailTemplates } from '../../activities';
 import type { JourneysConfig } from '../config';
 import { ConfigError } from '../errors';
-import type { ChannelActivities } from '../journey';
 
 export interface ProviderActivitiesOptions {
   readonly env?: NodeJS.ProcessEnv;
@@ -31,7 +30,8 @@ export function createProviderActivities(
     }
     return value;
   };
-  const { resend, twilio } = config.providers;
+  const { resend, twilio, webhooks, push } = config.providers;
+  const secret = (name: string | undefined, where: string) => (name ? need(name, where) : undefined);
   return createProviderChannels({
     templates: options.templates,
     resend: resend && {
@@ -45,6 +45,16 @@ export function createProviderActivities(
       authToken: need(twilio.authTokenEnv, 'twilio'),
       from: twilio.from,
       baseUrl: twilio.baseUrl,
+      statusCallback: twilio.statusCallback,
     },
+    webhooks:
+      webhooks &&
+      Object.fromEntries(
+        Object.entries(webhooks).map(([name, target]) => [
+          name,
+          { url: target.url, secret: secret(target.secretEnv, `webhooks.${name}`) },
+        ]),
+      ),
+    push: push && { url: push.url, secret: secret(push.secretEnv, 'push') },
   });
 }

@@ -125,6 +125,7 @@ async function run(definition: JourneyDefinition, input: JourneyInput, body: Bod
     }
   }
 
+  if (runtime.trigger && definition.key) runtime.key = definition.key(runtime.trigger as never);
   try {
     if (!runtime.ending) {
       const scope = new CancellationScope();

@@ -7,6 +7,7 @@ import {
   type JourneyInput,
   type JourneyOutcome,
   type JourneyState,
+  type SendRecord,
   type StepPassed,
 } from '../journey';
 
@@ -29,6 +30,8 @@ export class JourneyRuntime {
   /** Workflow time (ms) of enrolment; journey time runs `timeScale` times faster from here. */
   readonly enrolledAt: number;
   trigger: JourneyEvent | undefined;
+  /** The journey's key (keyed journeys), read from the trigger. */
+  key: string | undefined;
   ending: Ending | undefined;
   bodyScope: CancellationScope | undefined;
   outcome: JourneyOutcome | null = null;
@@ -40,6 +43,7 @@ export class JourneyRuntime {
   /** Events that arrived and no `waitFor` has taken yet, in arrival order. */
   readonly buffer: JourneyEvent[] = [];
   readonly steps: StepPassed[] = [];
+  readonly sends: SendRecord[] = [];
   /** The step sends are attributed to, with its pass number and how many sends it made. */
   currentStep: { name: string; pass: number; sends: number } | undefined;
   private readonly seen = new Set<string>();
@@ -137,6 +141,7 @@ export class JourneyRuntime {
       waitingFor: this.waitingFor,
       rejectedEvents: this.rejectedEvents,
       reenterableAt: this.reenterableAt,
+      sends: [...this.sends],
     };
   }
 

@@ -1,13 +1,61 @@
-import { ActivityFailure, ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { Channel, ChannelActivities, SendContext, SendResult } from '../journey';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  isCancellation,
+  proxyActivities,
+  TimeoutFailure,
+  workflowInfo,
+  type ActivityOptions,
+} from '@temporalio/workflow';
+import {
+  channelActivity,
+  toMs,
+  type Channel,
+  type ChannelActivityOptions,
+  type Duration,
+  type SendContext,
+  type SendResult,
+} from '../journey';
 import { currentRuntime, type JourneyRuntime } from './runtime';
 
-const channels = proxyActivities<ChannelActivities>({
+/** Defaults of every channel: provider outages are retried for a day, with backoff. */
+const DEFAULTS: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
-  // Provider outages are retried for a day; permanent rejections are non-retryable failures.
   scheduleToCloseTimeout: '1 day',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
+};
+
+const ms = (value: string | undefined, fallback: Duration) => toMs((value ?? fallback) as Duration);
+
+type SendActivity = (request: unknown) => Promise<SendResult>;
+
+function activityOptions(options: ChannelActivityOptions | undefined): ActivityOptions {
+  if (!options) return DEFAULTS;
+  const retry = options.retry ?? {};
+  return {
+    startToCloseTimeout: ms(options.timeout, '30 seconds'),
+    scheduleToCloseTimeout: ms(options.giveUpAfter, '1 day'),
+    retry: {
+      initialInterval: ms(retry.initialInterval, '1 second'),
+      backoffCoefficient: retry.backoffCoefficient ?? 2,
+      maximumInterval: ms(retry.maximumInterval, '5 minutes'),
+      maximumAttempts: retry.maximumAttempts || undefined,
+    },
+  };
+}
+
+/** The activity of a channel, with the retry policy the journey was enrolled with. */
+const BUILT_IN: readonly string[] = ['email', 'sms', 'webhook', 'push'];
+
+/**
+ * The activity of a channel, with the retry policy the journey was enrolled with. Custom channels share
+ * the `send.custom` activity, which dispatches by name on the worker.
+ */
+function activityOf(runtime: JourneyRuntime, channel: Channel): SendActivity {
+  const options = activityOptions(runtime.input.channels?.[channel] ?? runtime.input.channels?.default);
+  const type = BUILT_IN.includes(channel) ? channelActivity(channel) : channelActivity('custom');
+  return proxyActivities<Record<string, SendActivity>>(options)[type] as SendActivity;
+}
 
 function sendContext(runtime: JourneyRuntime, caller: string): SendContext {
   const current = runtime.currentStep;
@@ -19,46 +67,112 @@ function sendContext(runtime: JourneyRuntime, caller: string): SendContext {
   return {
     journey: runtime.definition.name,
     customerId: runtime.customerId,
+    key: runtime.key,
     step: current.name,
     idempotencyKey: `${workflowId}/${runId}/${current.name}#${current.pass}${suffix}`,
   };
 }
 
-/** A permanent provider rejection comes back as a result the journey can branch on. */
-async function deliver(channel: Channel, send: () => Promise<SendResult>): Promise<SendResult> {
+/**
+ * Runs a send and records it in the journey's state. A permanent rejection, or a send that gave up after
+ * its retries, comes back as `failed` for the journey to branch on; only cancellation (a goal arriving,
+ * an exit) propagates.
+ */
+async function deliver(
+  runtime: JourneyRuntime,
+  channel: Channel,
+  step: string,
+  send: () => Promise<SendResult>,
+): Promise<SendResult> {
+  let result: SendResult;
   try {
-    return await send();
+    result = await send();
   } catch (err) {
-    if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable) {
-      return { status: 'failed', channel, reason: err.cause.type ?? 'rejected', message: err.cause.message };
-    }
-    throw err;
+    if (!(err instanceof ActivityFailure) || isCancellation(err)) throw err;
+    const cause = err.cause;
+    result =
+      cause instanceof ApplicationFailure
+        ? {
+            status: 'failed',
+            channel,
+            reason: cause.nonRetryable ? (cause.type ?? 'rejected') : 'gave_up',
+            message: cause.message,
+          }
+        : {
+            status: 'failed',
+            channel,
+            reason: cause instanceof TimeoutFailure ? 'gave_up' : 'failed',
+            message: cause?.message ?? err.message,
+          };
   }
+  runtime.sends.push({ ...result, step, at: new Date(runtime.journeyNow()).toISOString() });
+  return result;
+}
+
+function skipped(runtime: JourneyRuntime, channel: Channel, step: string, reason: string): SendResult {
+  const result: SendResult = { status: 'skipped', channel, reason };
+  runtime.sends.push({ ...result, step, at: new Date(runtime.journeyNow()).toISOString() });
+  return result;
 }
 
 /**
- * Sends through the worker's channels. Call inside `step()`. Each send is an activity with an idempotency
- * key derived from workflow id + run id + step, passed to the provider, so retries never send twice.
+ * Sends through the worker's channels. Call inside `step()`: each send is an activity (`send.<channel>`)
+ * whose idempotency key derives from workflow id + run id + step + pass and reaches the provider, so a
+ * retry or a worker killed mid-send never sends twice. Every send is recorded in the journey's state with
+ * its message id, so a later open or click is tied to the step that sent it.
  */
 export const send = {
   /**
-   * Emails the customer with a template registered on the worker. Returns `skipped` when the customer has
-   * no email address, `failed` with the provider's reason for a permanent rejection.
+   * Emails the customer with a template registered on the worker. `skipped` when the customer has no
+   * email address; `failed` with the provider's reason for a permanent rejection.
    */
   async email(template: string, data: Record<string, unknown> = {}): Promise<SendResult> {
     const runtime = currentRuntime('send.email');
     const context = sendContext(runtime, 'send.email');
     const to = runtime.input.customer.email;
-    if (!to) return { status: 'skipped', channel: 'email', reason: 'no_email_address' };
-    return deliver('email', () => channels.sendEmail({ ...context, to, template, data }));
+    if (!to) return skipped(runtime, 'email', context.step, 'no_email_address');
+    return deliver(runtime, 'email', context.step, () =>
+      activityOf(runtime, 'email')({ ...context, to, template, data }),
+    );
   },
 
-  /** Texts the customer. Returns `skipped` when the customer has no phone number. */
+  /** Texts the customer. `skipped` when the customer has no phone number. */
   async sms(body: string): Promise<SendResult> {
     const runtime = currentRuntime('send.sms');
     const context = sendContext(runtime, 'send.sms');
     const to = runtime.input.customer.phone;
-    if (!to) return { status: 'skipped', channel: 'sms', reason: 'no_phone_number' };
-    return deliver('sms', () => channels.sendSms({ ...context, to, body }));
+    if (!to) return skipped(runtime, 'sms', context.step, 'no_phone_number');
+    return deliver(runtime, 'sms', context.step, () => activityOf(runtime, 'sms')({ ...context, to, body }));
+  },
+
+  /** POSTs `payload`, signed, to the webhook target named in `temporal.yaml` (`channels.webhooks.<target>`). */
+  async webhook(target: string, payload: unknown): Promise<SendResult> {
+    const runtime = currentRuntime('send.webhook');
+    const context = sendContext(runtime, 'send.webhook');
+    return deliver(runtime, 'webhook', context.step, () =>
+      activityOf(runtime, 'webhook')({ ...context, target, payload }),
+    );
+  },
+
+  /** A push notification to the customer's devices, through the worker's push channel. */
+  async push(notification: {
+    title: string;
+    body: string;
+    data?: Record<string, unknown>;
+  }): Promise<SendResult> {
+    const runtime = currentRuntime('send.push');
+    const context = sendContext(runtime, 'send.push');
+    return deliver(runtime, 'push', context.step, () =>
+      activityOf(runtime, 'push')({ ...context, ...notification }),
+    );
+  },
+
+  /** Sends through a channel of your own, registered on the worker under `channel`. */
+  async via(channel: string, payload: unknown): Promise<SendResult> {
+    const runtime = currentRuntime('send.via');
+    const context = sendContext(runtime, 'send.via');
+    return deliver(runtime, channel, context.step, () =>
+      activityOf(runtime, channel)({ ...context, channel, payload }),
+    );
   },
 };

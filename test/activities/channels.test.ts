@@ -4,7 +4,13 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { Resend } from 'resend';
-import { createResendEmail, createTwilioClient, createTwilioSms } from '../../activities';
+import {
+  createResendEmail,
+  createTwilioClient,
+  createTwilioSms,
+  deliveryTags,
+  readDeliveryTags,
+} from '../../activities';
 import type { SendContext } from '../../src/journey';
 import { countSegments, FAKE_SMS_FROM, startProviderFakes, type ProviderFakes } from '../../src/testing';
 
@@ -54,7 +60,7 @@ test('an email reaches Resend rendered, tagged, with List-Unsubscribe and the id
     data: { items: ['Tea'], url: 'https://shop.example/c/1' },
   };
   const result = await email()(request);
-  expect(result).toMatchObject({ status: 'sent', channel: 'email' });
+  expect(result.messageId).toMatch(/^[0-9a-f-]{36}$/);
   const [sent] = fakes.outbox.emails('ada@example.com');
   expect(sent).toMatchObject({
     subject: 'You left Tea in your cart',
@@ -63,10 +69,7 @@ test('an email reaches Resend rendered, tagged, with List-Unsubscribe and the id
       'List-Unsubscribe': '<https://shop.example/unsubscribe/c1>',
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     },
-    tags: [
-      { name: 'journey', value: 'abandoned-cart' },
-      { name: 'step', value: 'reminder' },
-    ],
+    tags: deliveryTags({ journey: 'abandoned-cart', customerId: 'c1', step: 'reminder' }),
   });
   expect(sent?.html).toContain('<a href="https://shop.example/c/1">');
 });
@@ -100,8 +103,8 @@ test('Resend: an invalid address is permanent, 429 and 5xx are retried', async (
   const limited = await failure(
     send({ ...context(), to: 'r@example.com', template: 'cart-reminder', data: { items: ['x'] } }),
   );
-  expect(limited).not.toBeInstanceOf(ApplicationFailure); // a plain error: Temporal retries it
-  expect(limited.message).toContain('rate_limit_exceeded');
+  // Retryable, after the provider's Retry-After.
+  expect(limited).toMatchObject({ type: 'rate_limit_exceeded', nonRetryable: false, nextRetryDelay: '2s' });
 
   fakes.resend.fail({ status: 500 });
   expect(
@@ -113,7 +116,7 @@ test('Resend: an invalid address is permanent, 429 and 5xx are retried', async (
   ).toContain('500');
   await expect(
     send({ ...context(), to: 'r@example.com', template: 'cart-reminder', data: { items: ['x'] } }),
-  ).resolves.toMatchObject({ status: 'sent' });
+  ).resolves.toHaveProperty('messageId');
 });
 
 test('an unknown template is a permanent error naming the templates the worker knows', async () => {
@@ -126,7 +129,7 @@ test('SMS reaches Twilio with segments counted and the idempotency token honoure
   const send = sms();
   const request = { ...context(), to: '+14155550111', body: 'Your cart is waiting' };
   const first = await send(request);
-  expect(first).toMatchObject({ status: 'sent', channel: 'sms', segments: 1 });
+  expect(first).toMatchObject({ messageId: expect.stringMatching(/^SM/), segments: 1 });
   expect(await send(request)).toEqual(first);
   expect(fakes.outbox.sms('+14155550111')).toHaveLength(1);
   expect(fakes.outbox.sms('+14155550111')[0]?.idempotencyKey).toBe(request.idempotencyKey);
@@ -145,7 +148,7 @@ test('Twilio: invalid number and STOP are permanent with their codes, 20429 is r
   });
   fakes.twilio.fail({ status: 429 });
   const limited = await failure(send({ ...context(), to: '+14155550113', body: 'hi' }));
-  expect(limited).not.toBeInstanceOf(ApplicationFailure);
+  expect(limited).toMatchObject({ nonRetryable: false });
   expect(limited.message).toContain('20429');
 });
 
@@ -155,4 +158,49 @@ test('segments are counted the way Twilio does', () => {
   expect(countSegments('é'.repeat(160))).toBe(1); // é is in GSM-7
   expect(countSegments('ő'.repeat(70))).toBe(1); // UCS-2
   expect(countSegments('ő'.repeat(71))).toBe(2);
+});
+
+test("delivery tags carry any customer id, key and step through Resend's tag alphabet", () => {
+  const tags = deliveryTags({
+    journey: 'abandoned-cart',
+    customerId: 'alice/ü 1',
+    key: 'cart#7',
+    step: 'reminder email',
+  });
+  for (const tag of tags) expect(tag.value).toMatch(/^[A-Za-z0-9_-]+$/);
+  expect(readDeliveryTags(Object.fromEntries(tags.map((t) => [t.name, t.value])))).toEqual({
+    journey: 'abandoned-cart',
+    customerId: 'alice/ü 1',
+    key: 'cart#7',
+    step: 'reminder email',
+  });
+});
+
+test('webhook and push channels POST signed JSON with the idempotency key; a retry is dropped by the receiver', async () => {
+  const channels = fakes.activities() as Record<string, (request: never) => Promise<unknown>>;
+  const request = { ...context(), target: 'crm', payload: { lead: 'c1', score: 7 } };
+  const sent = await channels['send.webhook']!(request as never);
+  await channels['send.webhook']!(request as never);
+  expect(sent).toMatchObject({ status: 'sent', channel: 'webhook', messageId: request.idempotencyKey });
+  expect(fakes.outbox.posts('webhook').filter((m) => m.idempotencyKey === request.idempotencyKey)).toEqual([
+    expect.objectContaining({
+      path: '/leads',
+      body: expect.objectContaining({
+        customerId: 'c1',
+        step: 'reminder',
+        payload: { lead: 'c1', score: 7 },
+      }),
+    }),
+  ]);
+  const push = await channels['send.push']!({
+    ...context(),
+    title: 'Still there?',
+    body: 'Your cart misses you',
+  } as never);
+  expect(push).toMatchObject({ status: 'sent', channel: 'push' });
+  expect(fakes.outbox.posts('push').at(-1)?.body).toMatchObject({ customerId: 'c1', title: 'Still there?' });
+  const unknown = await failure(
+    channels['send.webhook']!({ ...context(), target: 'erp', payload: {} } as never),
+  );
+  expect(unknown).toMatchObject({ type: 'unknown_target', nonRetryable: true });
 });

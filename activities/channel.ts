@@ -1,0 +1,86 @@
+import { activityInfo } from '@temporalio/activity';
+import type {
+  Channel,
+  SendCustomRequest,
+  SendEmailRequest,
+  SendPushRequest,
+  SendResult,
+  SendSmsRequest,
+  SendWebhookRequest,
+} from '../src/journey';
+import { ApplicationFailure } from '@temporalio/activity';
+
+/** What a channel returns when the provider accepted the message. */
+export interface Delivered {
+  readonly messageId: string;
+  readonly segments?: number;
+}
+
+/**
+ * A channel: sends one message and returns the provider's id, or throws (`providerFailure`) so Temporal
+ * retries or the journey gets `failed`. Implement one to add a channel of your own.
+ */
+export type ChannelSender<TRequest> = (request: TRequest) => Promise<Delivered>;
+
+/** The channels a worker offers. Any extra key is a custom channel, sent with `send.via(name, payload)`. */
+export interface Channels {
+  readonly email?: ChannelSender<SendEmailRequest>;
+  readonly sms?: ChannelSender<SendSmsRequest>;
+  readonly webhook?: ChannelSender<SendWebhookRequest>;
+  readonly push?: ChannelSender<SendPushRequest>;
+  readonly [custom: string]: ChannelSender<SendCustomRequest> | ChannelSender<never> | undefined;
+}
+
+/** Activities by type, `send.<channel>`. */
+export type ChannelActivities = Record<`send.${string}`, (request: never) => Promise<SendResult>>;
+
+const BUILT_IN = ['email', 'sms', 'webhook', 'push'] as const;
+
+/** The attempt this activity is on (1 outside an activity, e.g. when a test calls a channel directly). */
+function attempt(): number {
+  try {
+    return activityInfo().attempt;
+  } catch {
+    return 1;
+  }
+}
+
+const sent = (channel: string, delivered: Delivered): SendResult => ({
+  status: 'sent',
+  channel: channel as Channel,
+  messageId: delivered.messageId,
+  segments: delivered.segments,
+  attempts: attempt(),
+});
+
+const notConfigured = (channel: string) =>
+  ApplicationFailure.nonRetryable(
+    `No ${channel} channel is configured on this worker; configure it in temporal.yaml (providers) or pass it to the worker's channels.`,
+    'channel_not_configured',
+  );
+
+/**
+ * Wraps channels as the activities a worker registers: `send.email`, `send.sms`, `send.webhook`,
+ * `send.push`, and `send.custom`, which dispatches to the channels of your own by name. A channel the
+ * worker does not have fails its sends permanently with reason `channel_not_configured`, which the
+ * journey sees.
+ */
+export function createChannelActivities(channels: Channels): ChannelActivities {
+  const activities: Record<string, (request: never) => Promise<SendResult>> = {};
+  for (const name of BUILT_IN) {
+    const sender = channels[name] as ChannelSender<unknown> | undefined;
+    activities[`send.${name}`] = async (request: never) => {
+      if (!sender) throw notConfigured(name);
+      return sent(name, await sender(request));
+    };
+  }
+  activities['send.custom'] = async (request: never) => {
+    const { channel } = request as { channel: string };
+    const sender = (BUILT_IN as readonly string[]).includes(channel)
+      ? undefined
+      : (channels[channel] as ChannelSender<unknown> | undefined);
+    if (!sender) throw notConfigured(channel);
+    return sent(channel, await sender(request));
+  };
+  return activities as ChannelActivities;
+}
