@@ -1,14 +1,13 @@
-import { activityInfo } from '@temporalio/activity';
-import type {
-  Channel,
-  SendCustomRequest,
-  SendEmailRequest,
-  SendPushRequest,
-  SendResult,
-  SendSmsRequest,
-  SendWebhookRequest,
+import { activityInfo, ApplicationFailure } from '@temporalio/activity';
+import {
+  channelActivity,
+  type SendCustomRequest,
+  type SendEmailRequest,
+  type SendPushRequest,
+  type SendResult,
+  type SendSmsRequest,
+  type SendWebhookRequest,
 } from '../src/journey';
-import { ApplicationFailure } from '@temporalio/activity';
 
 /** What a channel returns when the provider accepted the message. */
 export interface Delivered {
@@ -31,8 +30,8 @@ export interface Channels {
   readonly [custom: string]: ChannelSender<SendCustomRequest> | ChannelSender<never> | undefined;
 }
 
-/** Activities by type, `send.<channel>`. */
-export type ChannelActivities = Record<`send.${string}`, (request: never) => Promise<SendResult>>;
+/** Activities by type: `sendEmail`, `sendSms`, `sendWebhook`, `sendPush`, `sendCustom`. */
+export type ChannelActivities = Record<`send${string}`, (request: never) => Promise<SendResult>>;
 
 const BUILT_IN = ['email', 'sms', 'webhook', 'push'] as const;
 
@@ -47,7 +46,7 @@ function attempt(): number {
 
 const sent = (channel: string, delivered: Delivered): SendResult => ({
   status: 'sent',
-  channel: channel as Channel,
+  channel,
   messageId: delivered.messageId,
   segments: delivered.segments,
   attempts: attempt(),
@@ -60,8 +59,8 @@ const notConfigured = (channel: string) =>
   );
 
 /**
- * Wraps channels as the activities a worker registers: `send.email`, `send.sms`, `send.webhook`,
- * `send.push`, and `send.custom`, which dispatches to the channels of your own by name. A channel the
+ * Wraps channels as the activities a worker registers: `sendEmail`, `sendSms`, `sendWebhook`,
+ * `sendPush`, and `sendCustom`, which dispatches to the channels of your own by name. A channel the
  * worker does not have fails its sends permanently with reason `channel_not_configured`, which the
  * journey sees.
  */
@@ -69,12 +68,12 @@ export function createChannelActivities(channels: Channels): ChannelActivities {
   const activities: Record<string, (request: never) => Promise<SendResult>> = {};
   for (const name of BUILT_IN) {
     const sender = channels[name] as ChannelSender<unknown> | undefined;
-    activities[`send.${name}`] = async (request: never) => {
+    activities[channelActivity(name)] = async (request: never) => {
       if (!sender) throw notConfigured(name);
       return sent(name, await sender(request));
     };
   }
-  activities['send.custom'] = async (request: never) => {
+  activities[channelActivity('custom')] = async (request: never) => {
     const { channel } = request as { channel: string };
     const sender = (BUILT_IN as readonly string[]).includes(channel)
       ? undefined
@@ -82,5 +81,5 @@ export function createChannelActivities(channels: Channels): ChannelActivities {
     if (!sender) throw notConfigured(channel);
     return sent(channel, await sender(request));
   };
-  return activities as ChannelActivities;
+  return activities;
 }

@@ -25,6 +25,8 @@ import {
 import { findTemporalCli, findTestServer, registerSearchAttributes, startLocalServer } from '../src/server';
 import { startProviderFakes } from '../src/testing';
 import { bundleJourneys } from '../src/worker';
+import { Resend } from 'resend';
+import { createResendEmail } from '../activities';
 import { abandonedCart } from '../workflows/abandoned-cart';
 
 const { values } = parseArgs({
@@ -213,11 +215,73 @@ async function timeSkippingBench(): Promise<void> {
   }
 }
 
+/** Our email activity (real Resend client, template, tags, idempotency key) ÷ a bare fetch, per message. */
+async function sendOverheadBench(): Promise<void> {
+  const fakes = await startProviderFakes();
+  try {
+    const email = createResendEmail({
+      client: new Resend(fakes.resendApiKey, { baseUrl: fakes.resend.url }),
+      from: 'Shop <shop@example.com>',
+    });
+    const body = (i: number) =>
+      JSON.stringify({
+        from: 'Shop <shop@example.com>',
+        to: `bare${i}@example.com`,
+        subject: 'You left Tea in your cart',
+        html: '<p>Tea</p>',
+        text: 'Tea',
+      });
+    const bare = async (round: number, i: number) => {
+      const response = await fetch(`${fakes.resend.url}/emails`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${fakes.resendApiKey}`,
+          'content-type': 'application/json',
+          'idempotency-key': `bare-${round}-${i}`,
+        },
+        body: body(i),
+      });
+      await response.json();
+    };
+    const ours = (round: number, i: number) =>
+      email({
+        journey: 'abandoned-cart',
+        customerId: `c${i}`,
+        key: `cart-${i}`,
+        step: 'reminder-email',
+        idempotencyKey: `ours-${round}-${i}`,
+        to: `ours${i}@example.com`,
+        template: 'cart-reminder',
+        data: { items: ['Tea'], url: 'https://shop.example/cart/1' },
+      });
+    const perMessage = async (fn: (round: number, i: number) => Promise<unknown>, round: number) => {
+      const started = process.hrtime.bigint();
+      for (let i = 0; i < OPS; i++) await fn(round, i);
+      return Number(process.hrtime.bigint() - started) / 1e3 / OPS;
+    };
+    await perMessage(bare, -1);
+    await perMessage(ours, -1);
+    const bareUs: number[] = [];
+    const oursUs: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      bareUs.push(await perMessage(bare, round));
+      oursUs.push(await perMessage(ours, round));
+    }
+    console.log(`email send, one at a time against the local Resend fake (${OPS} x ${ROUNDS} rounds)`);
+    console.log(
+      `         our activity ${median(oursUs).toFixed(0)} µs/message   bare fetch ${median(bareUs).toFixed(0)} µs/message   ratio ${(median(oursUs) / median(bareUs)).toFixed(2)}`,
+    );
+  } finally {
+    await fakes.close();
+  }
+}
+
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   console.log(`temporal-journeys bench  node ${process.version}  ${os.cpus().length} cpus`);
   await devServerBench();
   await timeSkippingBench();
+  await sendOverheadBench();
 }
 
 main().catch((err: unknown) => {

@@ -49,20 +49,6 @@ export async function emitCheckoutEvents(
   log(`backend  order.placed     ${demoCustomers.linus.id} ${carts.linus}`);
 }
 
-/** Grace clicks her reminder email: what the click tracking of a real email would report. */
-export async function emitClick(
-  journeys: JourneyClient,
-  cartId: string,
-  log: (line: string) => void,
-): Promise<void> {
-  await journeys.emit({
-    type: 'email.clicked',
-    customer: demoCustomers.grace.id,
-    data: { key: cartId, url: `https://shop.example/cart/${cartId}` },
-  });
-  log(`backend  email.clicked    ${demoCustomers.grace.id} ${cartId}`);
-}
-
 async function main(): Promise<void> {
   const journeys = await createJourneyClient({ journeys: [abandonedCart] });
   try {
@@ -86,8 +72,13 @@ export interface ScenarioContext {
   readonly outbox: {
     on(
       event: 'message',
-      fn: (m: { channel: string; to: string | readonly string[]; text?: string; body?: string }) => void,
+      fn: (m: { channel: string; id: string; to?: string | readonly string[]; text?: string }) => void,
     ): unknown;
+  };
+  /** What customers do in their inboxes: the Resend fake then posts the signed webhook, as Resend would. */
+  readonly inbox: {
+    open(emailId: string): Promise<number>;
+    click(emailId: string, link: string): Promise<number>;
   };
   readonly log: (line: string) => void;
 }
@@ -99,20 +90,25 @@ const expected: Record<DemoCustomer, { outcome: string; steps: string[] }> = {
 };
 
 /**
- * The demo run by `journeys dev`: three customers abandon carts; Grace clicks her email when it arrives,
- * Linus orders at once, Ada does nothing. Resolves true when every journey ended as expected.
+ * The demo run by `journeys dev`: three customers abandon carts; Ada and Grace open their reminder emails
+ * and Grace clicks hers (the fake sends Resend's webhooks, which come back as `email.opened` and
+ * `email.clicked`), Linus orders at once. Resolves true when every journey ended as expected.
  */
 export async function runScenario(
-  { journeys, outbox, log }: ScenarioContext,
+  { journeys, outbox, inbox, log }: ScenarioContext,
   timeoutMs = 180_000,
 ): Promise<boolean> {
   const carts = demoCarts();
+  const failed = (err: unknown) => log(`customer action failed: ${String(err)}`);
   outbox.on('message', (m) => {
     const to = Array.isArray(m.to) ? m.to : [m.to];
-    if (m.channel === 'email' && to.includes(demoCustomers.grace.email) && m.text?.includes(carts.grace)) {
-      emitClick(journeys, carts.grace, log).catch((err: unknown) =>
-        log(`backend  click failed: ${String(err)}`),
-      );
+    if (m.channel !== 'email') return;
+    if (to.includes(demoCustomers.ada.email) && m.text?.includes(carts.ada)) inbox.open(m.id).catch(failed);
+    if (to.includes(demoCustomers.grace.email) && m.text?.includes(carts.grace)) {
+      inbox
+        .open(m.id)
+        .then(() => inbox.click(m.id, `https://shop.example/cart/${carts.grace}`))
+        .catch(failed);
     }
   });
   await emitCheckoutEvents(journeys, carts, log);

@@ -54,6 +54,9 @@ test('journeys dev --once runs the demo to its end and exits 0', async () => {
   expect(out).toMatch(/sms +→ \+14155550101/);
   expect(out).toMatch(/journey +cust-linus +converted, nothing sent/);
   expect(out).toMatch(/journey +cust-grace +completed after reminder-email\n/);
+  expect(out).toMatch(/webhook +email\.opened +cust-ada/); // opens and clicks flow back from the fakes
+  expect(out).toMatch(/webhook +email\.clicked +cust-grace \(abandoned-cart\/reminder-email\)/);
+  expect(out).toMatch(/webhook +sms\.delivered +cust-ada/);
   expect(out).toContain('scenario finished: every journey ended as expected');
   expect(out).not.toContain('UNEXPECTED');
   expect(code).toBe(0);

@@ -13,11 +13,26 @@ const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as
 };
 
 const expected: Record<string, string[]> = {
-  '.': ['defineEvent', 'defineJourney', 'isJourneyError', 'EventValidationError', 'ConfigError'],
-  './workflow': ['journey', 'step', 'sleep', 'sleepUntil', 'waitFor', 'send'],
+  '.': [
+    'defineEvent',
+    'defineJourney',
+    'isJourneyError',
+    'EventValidationError',
+    'ConfigError',
+    'emailClicked',
+    'smsStop',
+  ],
+  './workflow': ['journey', 'step', 'sleep', 'sleepUntil', 'waitFor', 'send', 'patched', 'deprecatePatch'],
   './client': ['createJourneyClient'],
   './worker': ['createJourneyWorker', 'bundleJourneys', 'registerSearchAttributes'],
-  './testing': ['createJourneyTestEnvironment', 'startProviderFakes', 'Outbox'],
+  './testing': [
+    'createJourneyTestEnvironment',
+    'startProviderFakes',
+    'Outbox',
+    'replayHistories',
+    'exportHistory',
+  ],
+  './http': ['createWebhookServer'],
 };
 
 test.each(Object.entries(expected))(

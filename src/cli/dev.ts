@@ -3,6 +3,8 @@ import path from 'node:path';
 import { createJourneyClient, type JourneyClient, type JourneyRef } from '../client';
 import { loadConfig } from '../config';
 import { ConfigError } from '../errors';
+import { deliveryEvents, type AnyEventDefinition } from '../events';
+import { createWebhookServer } from '../http';
 import { findTemporalCli, startLocalServer } from '../server';
 import { quietRuntime, startProviderFakes, type OutboxMessage } from '../testing';
 import { createJourneyWorker } from '../worker';
@@ -18,6 +20,7 @@ interface Scenario {
   runScenario(context: {
     journeys: JourneyClient;
     outbox: unknown;
+    inbox: unknown;
     log: (line: string) => void;
   }): Promise<boolean>;
 }
@@ -75,8 +78,10 @@ export async function dev(argv: string[]): Promise<number> {
     dbFile,
   });
   const fakes = await startProviderFakes();
+  const closers: (() => Promise<void>)[] = [];
   const closeAll = async () => {
-    await Promise.allSettled([fakes.close(), server.close()]);
+    await Promise.allSettled([...closers.map((close) => close()), fakes.close()]);
+    await server.close();
   };
   try {
     const workflowsPath = path.resolve(values.workflows ?? path.join(PACKAGE_ROOT, 'workflows'));
@@ -85,19 +90,30 @@ export async function dev(argv: string[]): Promise<number> {
     const journeyRefs = Object.values(journeysModule).filter(
       (v): v is JourneyRef => typeof v === 'function' && 'definition' in v,
     );
+    const journeys = await createJourneyClient({
+      journeys: journeyRefs,
+      events: deliveryEvents as readonly AnyEventDefinition[],
+      client: server.env.client,
+      taskQueue: config.taskQueue,
+      timeScale,
+    });
+    // The fakes' delivery webhooks (opened, clicked, SMS delivered) come back as customer events.
+    const webhooks = await createWebhookServer({
+      journeys,
+      resend: { webhookSecret: fakes.resendWebhookSecret },
+      twilio: { authToken: fakes.twilio.authToken },
+      onEvent: log,
+    });
+    closers.push(() => webhooks.close());
+    fakes.resend.webhook = { url: `${webhooks.url}/webhooks/resend`, secret: fakes.resendWebhookSecret };
+    fakes.twilio.inboundUrl = `${webhooks.url}/webhooks/twilio/inbound`;
     const worker = await createJourneyWorker({
       connection: server.env.nativeConnection,
       namespace: server.namespace,
       taskQueue: config.taskQueue,
       workflowsPath,
       journeys: journeysModule,
-      activities: fakes.activities(),
-    });
-    const journeys = await createJourneyClient({
-      journeys: journeyRefs,
-      client: server.env.client,
-      taskQueue: config.taskQueue,
-      timeScale,
+      activities: fakes.activities({ statusCallback: `${webhooks.url}/webhooks/twilio/status` }),
     });
 
     console.log('temporal-journeys dev');
@@ -105,7 +121,9 @@ export async function dev(argv: string[]): Promise<number> {
       `  Temporal  ${server.address} (namespace ${server.namespace})${dbFile ? `, persisted to ${dbFile}` : ', in memory'}`,
     );
     console.log(`  Web UI    ${server.uiUrl}/namespaces/${server.namespace}/workflows`);
-    console.log(`  Fakes     Resend ${fakes.resend.url}  Twilio ${fakes.twilio.url}`);
+    console.log(
+      `  Fakes     Resend ${fakes.resend.url}  Twilio ${fakes.twilio.url}  webhooks in at ${webhooks.url}`,
+    );
     console.log(
       `  Journeys  ${journeyRefs.map((j) => ('definition' in j ? j.definition.name : j.name)).join(', ')} on task queue "${config.taskQueue}"`,
     );
@@ -136,10 +154,12 @@ export async function dev(argv: string[]): Promise<number> {
     if (scenarioPath && (existsSync(scenarioPath) || existsSync(`${scenarioPath}.js`))) {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const scenario = require(scenarioPath) as Scenario;
-      ok = await scenario.runScenario({ journeys, outbox: fakes.outbox, log }).catch((err: unknown) => {
-        log(`scenario failed: ${err instanceof Error ? err.message : String(err)}`);
-        return false;
-      });
+      ok = await scenario
+        .runScenario({ journeys, outbox: fakes.outbox, inbox: fakes.resend, log })
+        .catch((err: unknown) => {
+          log(`scenario failed: ${err instanceof Error ? err.message : String(err)}`);
+          return false;
+        });
       log(
         ok
           ? 'scenario finished: every journey ended as expected'

@@ -8,3 +8,5 @@
  */
 export { createWebhookServer } from './webhooks';
 export type { WebhookServer, WebhookServerOptions } from './webhooks';
+// Receivers of `send.webhook` and `send.push` check the signature with these.
+export { SIGNATURE_HEADER, verifyBody } from '../../activities';

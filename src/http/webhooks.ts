@@ -58,7 +58,7 @@ export async function createWebhookServer(options: WebhookServerOptions): Promis
   let base = '';
 
   const emit = async (type: string, id: string, customerId: string, data: DeliveryEventData) => {
-    await options.journeys.emit({ id, type, customer: customerId, data } as never);
+    await options.journeys.emit({ id, type, customer: customerId, data });
     log(`webhook  ${type.padEnd(16)} ${customerId}${data.step ? ` (${data.journey}/${data.step})` : ''}`);
   };
 

@@ -1,7 +1,8 @@
 /**
  * The contract between journeys and channel activities: what a send asks for and what it returns. The
- * workflow side imports these types only; `activities/` implements them. Each channel is an activity
- * named `send.<channel>`, so the Web UI shows `send.email`, `send.sms`, `send.webhook`, `send.push`.
+ * workflow side imports these types only; `activities/` implements them. Each built-in channel is an
+ * activity `send<Channel>` (`sendEmail`, `sendSms`, `sendWebhook`, `sendPush`); custom channels share
+ * `sendCustom`. These names are in every recorded history: renaming one breaks customers mid-journey.
  */
 
 /** Built-in channels; any other name is a custom channel registered on the worker. */
@@ -42,7 +43,7 @@ export interface SendPushRequest extends SendContext {
   readonly data?: Readonly<Record<string, unknown>>;
 }
 
-/** A custom channel's request (activity `send.custom`): the channel's name and the journey's payload. */
+/** A custom channel's request (activity `sendCustom`): the channel's name and the journey's payload. */
 export interface SendCustomRequest extends SendContext {
   readonly channel: string;
   readonly payload: unknown;
@@ -88,5 +89,6 @@ export interface ChannelActivityOptions {
   };
 }
 
-/** The activity type of a channel. */
-export const channelActivity = (channel: Channel): `send.${string}` => `send.${channel}`;
+/** The activity type of a built-in channel, or of `custom`: `email` → `sendEmail`. */
+export const channelActivity = (channel: Channel): `send${string}` =>
+  `send${channel.charAt(0).toUpperCase()}${channel.slice(1)}`;

@@ -34,6 +34,11 @@ export abstract class HttpFake {
     for (let i = 0; i < (failure.count ?? 1); i++) this.failures.push(failure);
   }
 
+  /** Drops failures still queued by {@link fail}. */
+  clearFailures(): void {
+    this.failures = [];
+  }
+
   /** Resolves when the next request arrives, before latency and before it is answered. */
   nextRequest(): Promise<void> {
     return new Promise((resolve) => this.waiting.push(resolve));

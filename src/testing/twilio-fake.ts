@@ -123,6 +123,64 @@ export class TwilioFake extends HttpFake {
       receivedAt: now,
     });
     this.json(res, 201, message);
+    const callback = form.get('StatusCallback');
+    if (callback) {
+      this.callbacks.set(sid, { url: callback, to, from });
+      if (this.autoDeliver) void this.status(sid, 'sent').then(() => this.status(sid, 'delivered'));
+    }
+  }
+
+  /** Posts a message status (`sent`, `delivered`, `undelivered`, `failed`) to its StatusCallback, signed. */
+  async status(
+    sid: string,
+    status: 'sent' | 'delivered' | 'undelivered' | 'failed',
+    errorCode?: number,
+  ): Promise<number> {
+    const callback = this.callbacks.get(sid);
+    if (!callback) throw new Error(`Twilio fake: message ${sid} was sent without a StatusCallback`);
+    const params: Record<string, string> = {
+      AccountSid: this.accountSid,
+      ApiVersion: '2010-04-01',
+      From: callback.from,
+      MessageSid: sid,
+      MessageStatus: status,
+      SmsSid: sid,
+      SmsStatus: status,
+      To: callback.to,
+      ...(errorCode !== undefined ? { ErrorCode: String(errorCode) } : {}),
+    };
+    return this.post(callback.url, params);
+  }
+
+  /**
+   * A customer texts the sending number. STOP (and Twilio's other opt-out words) opts them out, as
+   * Twilio's Advanced Opt-Out does: later sends to them fail with 21610.
+   */
+  async receive(from: string, body: string, to = '+15005550006'): Promise<number> {
+    const optOut = /^\s*(stop|stopall|unsubscribe|cancel|end|quit|optout|revoke)\s*$/i.test(body);
+    if (optOut) this.stopped.add(from);
+    if (!this.inboundUrl) return 0;
+    const params: Record<string, string> = {
+      AccountSid: this.accountSid,
+      ApiVersion: '2010-04-01',
+      Body: body,
+      From: from,
+      MessageSid: `SM${randomBytes(16).toString('hex')}`,
+      NumMedia: '0',
+      NumSegments: '1',
+      To: to,
+      ...(optOut ? { OptOutType: 'STOP' } : {}),
+    };
+    return this.post(this.inboundUrl, params);
+  }
+
+  private async post(url: string, params: Record<string, string>): Promise<number> {
+    const status = await deliverWebhook(url, new URLSearchParams(params).toString(), {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-twilio-signature': twilioSignature(this.authToken, url, params),
+    });
+    this.webhookResponses.push(status);
+    return status;
   }
 
   private error(

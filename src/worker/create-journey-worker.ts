@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
-import type { ChannelActivities } from '../../activities';
+import type { ChannelActivities, ChannelSender } from '../../activities';
 import { connectionOptionsOf, loadConfig, type JourneysConfig } from '../config';
 import { JourneyError } from '../errors';
 import type { JourneyDefinition } from '../journey';
@@ -18,6 +18,8 @@ export interface JourneyWorkerOptions {
   readonly workflowsPath?: string;
   /** A prebuilt bundle (see {@link bundleJourneys}); skips bundling. */
   readonly workflowBundle?: WorkflowBundleOption;
+  /** Channels of your own, by name, next to the ones configured in `temporal.yaml` (`send.via(name, …)`). */
+  readonly channels?: Readonly<Record<string, ChannelSender<never>>>;
   /** Activities to register; defaults to the channels configured in `temporal.yaml`. */
   readonly activities?: ChannelActivities & object;
   /**
@@ -91,7 +93,8 @@ export async function createJourneyWorker(options: JourneyWorkerOptions = {}): P
     namespace: namespace ?? 'default',
     taskQueue: options.taskQueue ?? (config as JourneysConfig).taskQueue,
     workflowBundle,
-    activities: options.activities ?? createProviderActivities(config as JourneysConfig),
+    activities:
+      options.activities ?? createProviderActivities(config as JourneysConfig, { custom: options.channels }),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions,
   });
   return {

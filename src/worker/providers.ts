@@ -1,10 +1,17 @@
-import { createProviderChannels, type ChannelActivities, type EmailTemplates } from '../../activities';
+import {
+  createProviderChannels,
+  type ChannelActivities,
+  type ChannelSender,
+  type EmailTemplates,
+} from '../../activities';
 import type { JourneysConfig } from '../config';
 import { ConfigError } from '../errors';
 
 export interface ProviderActivitiesOptions {
   readonly env?: NodeJS.ProcessEnv;
   readonly templates?: EmailTemplates;
+  /** Channels of your own, by name. */
+  readonly custom?: Readonly<Record<string, ChannelSender<never>>>;
 }
 
 /**
@@ -34,6 +41,7 @@ export function createProviderActivities(
   const secret = (name: string | undefined, where: string) => (name ? need(name, where) : undefined);
   return createProviderChannels({
     templates: options.templates,
+    custom: options.custom,
     resend: resend && {
       apiKey: need(resend.apiKeyEnv, 'resend'),
       from: resend.from,

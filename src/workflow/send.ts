@@ -49,7 +49,7 @@ const BUILT_IN: readonly string[] = ['email', 'sms', 'webhook', 'push'];
 
 /**
  * The activity of a channel, with the retry policy the journey was enrolled with. Custom channels share
- * the `send.custom` activity, which dispatches by name on the worker.
+ * the `sendCustom` activity, which dispatches by name on the worker.
  */
 function activityOf(runtime: JourneyRuntime, channel: Channel): SendActivity {
   const options = activityOptions(runtime.input.channels?.[channel] ?? runtime.input.channels?.default);
@@ -116,7 +116,7 @@ function skipped(runtime: JourneyRuntime, channel: Channel, step: string, reason
 }
 
 /**
- * Sends through the worker's channels. Call inside `step()`: each send is an activity (`send.<channel>`)
+ * Sends through the worker's channels. Call inside `step()`: each send is an activity (`sendEmail`, `sendSms`, …)
  * whose idempotency key derives from workflow id + run id + step + pass and reaches the provider, so a
  * retry or a worker killed mid-send never sends twice. Every send is recorded in the journey's state with
  * its message id, so a later open or click is tied to the step that sent it.

@@ -179,8 +179,8 @@ test("delivery tags carry any customer id, key and step through Resend's tag alp
 test('webhook and push channels POST signed JSON with the idempotency key; a retry is dropped by the receiver', async () => {
   const channels = fakes.activities() as Record<string, (request: never) => Promise<unknown>>;
   const request = { ...context(), target: 'crm', payload: { lead: 'c1', score: 7 } };
-  const sent = await channels['send.webhook']!(request as never);
-  await channels['send.webhook']!(request as never);
+  const sent = await channels.sendWebhook!(request as never);
+  await channels.sendWebhook!(request as never);
   expect(sent).toMatchObject({ status: 'sent', channel: 'webhook', messageId: request.idempotencyKey });
   expect(fakes.outbox.posts('webhook').filter((m) => m.idempotencyKey === request.idempotencyKey)).toEqual([
     expect.objectContaining({
@@ -192,15 +192,13 @@ test('webhook and push channels POST signed JSON with the idempotency key; a ret
       }),
     }),
   ]);
-  const push = await channels['send.push']!({
+  const push = await channels.sendPush!({
     ...context(),
     title: 'Still there?',
     body: 'Your cart misses you',
   } as never);
   expect(push).toMatchObject({ status: 'sent', channel: 'push' });
   expect(fakes.outbox.posts('push').at(-1)?.body).toMatchObject({ customerId: 'c1', title: 'Still there?' });
-  const unknown = await failure(
-    channels['send.webhook']!({ ...context(), target: 'erp', payload: {} } as never),
-  );
+  const unknown = await failure(channels.sendWebhook!({ ...context(), target: 'erp', payload: {} } as never));
   expect(unknown).toMatchObject({ type: 'unknown_target', nonRetryable: true });
 });

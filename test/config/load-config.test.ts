@@ -27,6 +27,14 @@ test('a valid file loads with defaults filled in and paths resolved against the 
     apiKeyEnv: 'RESEND_API_KEY',
   });
   expect(config.taskQueue).toBe('journeys');
+  expect(config.channels.sms).toEqual({ giveUpAfter: '4 hours', retry: { maximumAttempts: 10 } });
+});
+
+test('a channel duration that cannot be read names its path', () => {
+  const err = configError(() =>
+    parseConfig('channels:\n  email:\n    timeout: soon\n', { path: '/x/temporal.yaml', env: {} }),
+  );
+  expect(err.location).toEqual({ file: '/x/temporal.yaml', path: 'channels.email.timeout', line: 3 });
 });
 
 test('JOURNEYS_PROFILE picks another connection; cloud reads its API key from the named variable', () => {

@@ -3,6 +3,7 @@
  * success, a permanent error the journey goes on from, 500 twice then success, 429 with Retry-After.
  */
 import { postSigned } from '../../activities';
+import { createJourneyClient } from '../../src/client';
 import type { JourneyState, SendRecord } from '../../src/journey';
 import {
   createJourneyTestEnvironment,
@@ -149,4 +150,27 @@ test('a channel of your own, registered on the worker, is sent with send.via', a
 test('a channel the worker does not have fails the send with channel_not_configured', async () => {
   const state = await sendOnce('carrier-pigeon', customer());
   expect(sendOf(state)).toMatchObject({ status: 'failed', reason: 'channel_not_configured' });
+});
+
+test('a send still failing when giveUpAfter passes comes back as failed with reason gave_up', async () => {
+  const c = customer();
+  t.fakes.resend.fail({ status: 503, count: 1000 });
+  try {
+    const state = await t.run(async ({ taskQueue }) => {
+      const impatient = await createJourneyClient({
+        journeys: [oneSend],
+        client: t.env.client,
+        taskQueue,
+        channels: {
+          email: { giveUpAfter: '1 minute', retry: { initialInterval: '5 seconds', backoffCoefficient: 1 } },
+        },
+      });
+      const { workflowId } = await impatient.enroll(oneSend, { customer: c, data: { channel: 'email' } });
+      return (await t.env.client.workflow.getHandle(workflowId).result()) as JourneyState;
+    });
+    expect(sendOf(state)).toMatchObject({ status: 'failed', reason: 'gave_up' });
+    expect(state.steps.map((s) => s.name)).toEqual(['send', 'after']);
+  } finally {
+    t.fakes.resend.clearFailures();
+  }
 });
