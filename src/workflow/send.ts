@@ -18,23 +18,22 @@ import {
 } from '../journey';
 import { currentRuntime, type JourneyRuntime } from './runtime';
 
-/** Defaults of every channel: provider outages are retried for a day, with backoff. */
-const DEFAULTS: ActivityOptions = {
-  startToCloseTimeout: '30 seconds',
-  scheduleToCloseTimeout: '1 day',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-};
-
 const ms = (value: string | undefined, fallback: Duration) => toMs((value ?? fallback) as Duration);
 
 type SendActivity = (request: unknown) => Promise<SendResult>;
 
-function activityOptions(options: ChannelActivityOptions | undefined): ActivityOptions {
-  if (!options) return DEFAULTS;
-  const retry = options.retry ?? {};
+/**
+ * Activity options of a channel: its own settings over `default` over these defaults (one attempt 30 s,
+ * retried with backoff from 1 s to 5 minutes, given up after a day).
+ */
+function activityOptions(
+  own: ChannelActivityOptions = {},
+  fallback: ChannelActivityOptions = {},
+): ActivityOptions {
+  const retry = { ...fallback.retry, ...own.retry };
   return {
-    startToCloseTimeout: ms(options.timeout, '30 seconds'),
-    scheduleToCloseTimeout: ms(options.giveUpAfter, '1 day'),
+    startToCloseTimeout: ms(own.timeout ?? fallback.timeout, '30 seconds'),
+    scheduleToCloseTimeout: ms(own.giveUpAfter ?? fallback.giveUpAfter, '1 day'),
     retry: {
       initialInterval: ms(retry.initialInterval, '1 second'),
       backoffCoefficient: retry.backoffCoefficient ?? 2,
@@ -44,7 +43,6 @@ function activityOptions(options: ChannelActivityOptions | undefined): ActivityO
   };
 }
 
-/** The activity of a channel, with the retry policy the journey was enrolled with. */
 const BUILT_IN: readonly string[] = ['email', 'sms', 'webhook', 'push'];
 
 /**
@@ -52,7 +50,7 @@ const BUILT_IN: readonly string[] = ['email', 'sms', 'webhook', 'push'];
  * the `sendCustom` activity, which dispatches by name on the worker.
  */
 function activityOf(runtime: JourneyRuntime, channel: Channel): SendActivity {
-  const options = activityOptions(runtime.input.channels?.[channel] ?? runtime.input.channels?.default);
+  const options = activityOptions(runtime.input.channels?.[channel], runtime.input.channels?.default);
   const type = BUILT_IN.includes(channel) ? channelActivity(channel) : channelActivity('custom');
   return proxyActivities<Record<string, SendActivity>>(options)[type] as SendActivity;
 }
