@@ -11,7 +11,9 @@ import {
   deliveryTags,
   readDeliveryTags,
 } from '../../activities';
+import { parseConfig } from '../../src/config';
 import type { SendContext } from '../../src/journey';
+import { createProviderActivities } from '../../src/worker';
 import { countSegments, FAKE_SMS_FROM, startProviderFakes, type ProviderFakes } from '../../src/testing';
 
 let fakes: ProviderFakes;
@@ -201,4 +203,40 @@ test('webhook and push channels POST signed JSON with the idempotency key; a ret
   expect(fakes.outbox.posts('push').at(-1)?.body).toMatchObject({ customerId: 'c1', title: 'Still there?' });
   const unknown = await failure(channels.sendWebhook!({ ...context(), target: 'erp', payload: {} } as never));
   expect(unknown).toMatchObject({ type: 'unknown_target', nonRetryable: true });
+});
+
+test('a worker configured from temporal.yaml offers the providers it names and the custom channels it is given', async () => {
+  const config = parseConfig(
+    `providers:\n  resend: { from: "Shop <shop@example.com>", baseUrl: "${fakes.resend.url}" }\n  webhooks:\n    crm: { url: "${fakes.crm.url}/leads", secretEnv: CRM_SECRET }\n`,
+    { path: '/x/temporal.yaml', env: {} },
+  );
+  const faxed: unknown[] = [];
+  const activities = createProviderActivities(config, {
+    env: { RESEND_API_KEY: fakes.resendApiKey, CRM_SECRET: fakes.sinkSecret },
+    custom: {
+      fax: (request: { payload: unknown }) => (
+        faxed.push(request.payload),
+        Promise.resolve({ messageId: 'fax-1' })
+      ),
+    },
+  }) as Record<string, (request: never) => Promise<unknown>>;
+  await expect(
+    activities.sendEmail!({
+      ...context(),
+      to: 'cfg@example.com',
+      template: 'cart-reminder',
+      data: { items: ['x'] },
+    } as never),
+  ).resolves.toMatchObject({ status: 'sent', channel: 'email' });
+  await expect(
+    activities.sendWebhook!({ ...context(), target: 'crm', payload: { a: 1 } } as never),
+  ).resolves.toMatchObject({ status: 'sent' });
+  await expect(
+    activities.sendCustom!({ ...context(), channel: 'fax', payload: { page: 1 } } as never),
+  ).resolves.toMatchObject({ status: 'sent', channel: 'fax', messageId: 'fax-1' });
+  expect(faxed).toEqual([{ page: 1 }]);
+  await expect(
+    activities.sendSms!({ ...context(), to: '+14155550100', body: 'hi' } as never),
+  ).rejects.toMatchObject({ type: 'channel_not_configured', nonRetryable: true });
+  expect(() => createProviderActivities(config, { env: {} })).toThrow(/RESEND_API_KEY/);
 });
