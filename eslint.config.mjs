@@ -30,6 +30,7 @@ export default tseslint.config(
       'src/workflow/**/*.ts',
       'src/events/**/*.ts',
       'src/journey/**/*.ts',
+      'src/contact/**/*.ts',
       'src/errors.ts',
       'workflows/**/*.ts',
     ],

@@ -14,7 +14,8 @@ export type JourneyErrorCode =
   | 'JOURNEY_NOT_FOUND'
   | 'PROVIDER_REJECTED'
   | 'PROVIDER_UNAVAILABLE'
-  | 'BINARY_NOT_FOUND';
+  | 'BINARY_NOT_FOUND'
+  | 'CONTACT_INVALID';
 
 /** Base class of every error this package throws on purpose. */
 export class JourneyError extends Error {

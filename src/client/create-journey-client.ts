@@ -7,6 +7,7 @@ import {
 } from '@temporalio/client';
 import { loadConfig, type JourneysConfig } from '../config';
 import { connectTemporal, type ConnectedClient } from './connect';
+import { createContacts, type Contacts } from './contacts';
 import { EventValidationError, JourneyError, JourneyNotFoundError } from '../errors';
 import {
   defineEventCatalog,
@@ -109,6 +110,8 @@ export interface JourneyClient<TEvents extends AnyEventDefinition = AnyEventDefi
   state(journey: JourneyRef, target: JourneyTarget): Promise<JourneyState>;
   /** The workflow id of a customer's run of a journey. */
   workflowId(journey: JourneyRef, target: JourneyTarget): string;
+  /** The customers' contact entities: consent, time zone, what the send gate decided. */
+  readonly contacts: Contacts;
   /** The underlying Temporal client. */
   readonly temporal: Client;
   /** Closes the connection if this client opened it. */
@@ -221,6 +224,7 @@ export async function createJourneyClient<TEvents extends AnyEventDefinition = A
 
   return {
     temporal: client,
+    contacts: createContacts(client, taskQueue),
     workflowId,
 
     async enroll(ref, enrollOptions) {

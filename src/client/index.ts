@@ -25,6 +25,8 @@ export type {
   JourneyTarget,
 } from './create-journey-client';
 export { connectTemporal } from './connect';
+export { contactPatchSchema, createContacts } from './contacts';
+export type { Contacts } from './contacts';
 export type { ConnectedClient } from './connect';
 export { customerSchema, parseCustomer } from './customer';
 export type { CustomerInput } from './customer';

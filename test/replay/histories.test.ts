@@ -20,7 +20,7 @@ test('every committed history replays against the current journeys', async () =>
 
 test('every journey has recorded histories at several points', () => {
   const files = readdirSync(histories).filter((f) => f.endsWith('.json'));
-  for (const journey of Object.values(journeys)) {
+  for (const journey of Object.values(journeys).filter((w) => 'definition' in w)) {
     const name = journey.definition.name;
     expect(scenariosByJourney.map((s) => s.journey.definition.name)).toContain(name);
     expect(files.filter((f) => f.startsWith(`${name}--`)).length).toBeGreaterThanOrEqual(3);

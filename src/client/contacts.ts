@@ -1,0 +1,87 @@
+import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { z } from 'zod';
+import type { ContactPatch, ContactSnapshot } from '../contact';
+import { contactWorkflowId, isTimeZone, newContact } from '../contact';
+import { JourneyError } from '../errors';
+
+const subscription = z.enum(['subscribed', 'unsubscribed', 'pending']);
+
+/** What `contacts.update` accepts; checked before anything is sent. */
+export const contactPatchSchema = z
+  .object({
+    timeZone: z
+      .string()
+      .refine(isTimeZone, { message: 'not an IANA time zone, e.g. "America/New_York"' })
+      .optional(),
+    channels: z.record(z.string().min(1), subscription).optional(),
+    topics: z.record(z.string().min(1), subscription).optional(),
+  })
+  .strict();
+
+/** Reading and changing a customer's contact entity: consent, time zone, what the gate decided. */
+export interface Contacts {
+  /** The contact's state; a customer never seen yet reads as the defaults (subscribed, no time zone). */
+  get(customerId: string): Promise<ContactSnapshot>;
+  /** Changes time zone, channel or topic subscriptions; starts the contact if it does not exist. */
+  update(customerId: string, patch: z.input<typeof contactPatchSchema>): Promise<ContactSnapshot>;
+  /** Opts out of a channel, or of one topic; takes effect at the next send of every journey. */
+  unsubscribe(
+    customerId: string,
+    what: { readonly channel?: string; readonly topic?: string },
+  ): Promise<ContactSnapshot>;
+}
+
+/** The contacts API of a journey client (its Temporal client and task queue). */
+export function createContacts(client: Client, taskQueue: string): Contacts {
+  const id = (customerId: string) => {
+    if (typeof customerId !== 'string' || customerId.trim() === '')
+      throw new JourneyError('CONTACT_INVALID', 'customerId is required');
+    return contactWorkflowId(customerId);
+  };
+  const update = async (customerId: string, patch: ContactPatch): Promise<ContactSnapshot> => {
+    const workflowId = id(customerId);
+    const parsed = contactPatchSchema.safeParse(patch);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new JourneyError(
+        'CONTACT_INVALID',
+        `Contact ${customerId}: ${issue?.path.join('.') || 'patch'}: ${issue?.message}`,
+        { cause: parsed.error },
+      );
+    }
+    return client.workflow.executeUpdateWithStart<
+      (s: ContactSnapshot) => Promise<void>,
+      ContactSnapshot,
+      [ContactPatch]
+    >('contact.update', {
+      args: [parsed.data],
+      startWorkflowOperation: new WithStartWorkflowOperation('contact', {
+        workflowId,
+        taskQueue,
+        args: [newContact(customerId)],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      }),
+    });
+  };
+  return {
+    async get(customerId) {
+      try {
+        return await client.workflow.getHandle(id(customerId)).query<ContactSnapshot>('contact.state');
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return newContact(customerId);
+        throw err;
+      }
+    },
+    update,
+    async unsubscribe(customerId, what) {
+      if (!what?.channel === !what?.topic)
+        throw new JourneyError('CONTACT_INVALID', 'unsubscribe from a channel or a topic: pass exactly one');
+      return update(
+        customerId,
+        what.channel
+          ? { channels: { [what.channel]: 'unsubscribed' } }
+          : { topics: { [what.topic as string]: 'unsubscribed' } },
+      );
+    },
+  };
+}
