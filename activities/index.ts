@@ -10,6 +10,8 @@ import {
   type ChannelSender,
   type Channels,
 } from './channel';
+import type { GateDecision } from '../src/contact';
+import { createContactGate, type AskContactRequest, type ContactGateOptions } from './contact-gate';
 import type { EmailTemplates } from './email-templates';
 import { createPushGateway, type PushGatewayOptions } from './push';
 import { createResendEmail } from './resend-email';
@@ -17,6 +19,8 @@ import { createTwilioClient, createTwilioSms } from './twilio-sms';
 import { createWebhookChannel, type WebhookTarget } from './webhook';
 
 export { createChannelActivities } from './channel';
+export { createContactGate, OPEN_POLICY } from './contact-gate';
+export type { AskContactRequest, ContactGateOptions } from './contact-gate';
 export type { ChannelActivities, ChannelSender, Channels, Delivered } from './channel';
 export { createResendEmail } from './resend-email';
 export type { ResendEmailOptions } from './resend-email';
@@ -52,10 +56,20 @@ export interface ProviderSettings {
   readonly templates?: EmailTemplates;
   /** Channels of your own, by name. */
   readonly custom?: Readonly<Record<string, ChannelSender<never>>>;
+  /** The contact entity every send asks first; without it only the provider's own refusals apply. */
+  readonly gate?: ContactGateOptions;
 }
 
-/** Channel activities on real `resend` and `twilio` clients (pointed at `baseUrl` when given). */
-export function createProviderChannels(settings: ProviderSettings): ChannelActivities {
+/** The activities a journeys worker registers: the channels and `askContact`. */
+export type JourneyActivities = ChannelActivities & {
+  askContact(request: AskContactRequest): Promise<GateDecision>;
+};
+
+/**
+ * Channel activities on real `resend` and `twilio` clients (pointed at `baseUrl` when given), and the
+ * contact gate.
+ */
+export function createProviderChannels(settings: ProviderSettings): JourneyActivities {
   const { resend, twilio, templates } = settings;
   const channels: Channels = {
     ...settings.custom,
@@ -81,5 +95,8 @@ export function createProviderChannels(settings: ProviderSettings): ChannelActiv
     webhook: settings.webhooks && createWebhookChannel(settings.webhooks),
     push: settings.push && createPushGateway(settings.push),
   };
-  return createChannelActivities(channels);
+  const askContact = settings.gate
+    ? createContactGate(settings.gate)
+    : (): Promise<GateDecision> => Promise.resolve({ decision: 'allow' });
+  return { ...createChannelActivities(channels), askContact };
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createJourneyClient, type JourneyClient, type JourneyRef } from '../client';
 import { loadConfig } from '../config';
+import type { SendPolicy } from '../contact';
 import { ConfigError } from '../errors';
 import { deliveryEvents, type AnyEventDefinition } from '../events';
 import { createWebhookServer } from '../http';
@@ -113,7 +114,14 @@ export async function dev(argv: string[]): Promise<number> {
       taskQueue: config.taskQueue,
       workflowsPath,
       journeys: journeysModule,
-      activities: fakes.activities({ statusCallback: `${webhooks.url}/webhooks/twilio/status` }),
+      activities: fakes.activities({
+        statusCallback: `${webhooks.url}/webhooks/twilio/status`,
+        gate: {
+          client: server.env.client,
+          taskQueue: config.taskQueue,
+          policy: config.contacts as SendPolicy,
+        },
+      }),
     });
 
     console.log('temporal-journeys dev');

@@ -1,6 +1,6 @@
 import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
-import type { ContactPatch, ContactSnapshot } from '../contact';
+import type { ContactPatch, ContactSnapshot, SuppressionReason } from '../contact';
 import { contactWorkflowId, isTimeZone, newContact } from '../contact';
 import { JourneyError } from '../errors';
 
@@ -24,6 +24,8 @@ export interface Contacts {
   get(customerId: string): Promise<ContactSnapshot>;
   /** Changes time zone, channel or topic subscriptions; starts the contact if it does not exist. */
   update(customerId: string, patch: z.input<typeof contactPatchSchema>): Promise<ContactSnapshot>;
+  /** Suppresses a channel for every journey (a hard bounce, a complaint, an SMS STOP). */
+  suppress(customerId: string, channel: string, reason: SuppressionReason): Promise<ContactSnapshot>;
   /** Opts out of a channel, or of one topic; takes effect at the next send of every journey. */
   unsubscribe(
     customerId: string,
@@ -38,8 +40,15 @@ export function createContacts(client: Client, taskQueue: string): Contacts {
       throw new JourneyError('CONTACT_INVALID', 'customerId is required');
     return contactWorkflowId(customerId);
   };
+  const withStart = (customerId: string) =>
+    new WithStartWorkflowOperation('contact', {
+      workflowId: id(customerId),
+      taskQueue,
+      args: [newContact(customerId)],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
   const update = async (customerId: string, patch: ContactPatch): Promise<ContactSnapshot> => {
-    const workflowId = id(customerId);
+    id(customerId); // validates the customer id first
     const parsed = contactPatchSchema.safeParse(patch);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -55,12 +64,7 @@ export function createContacts(client: Client, taskQueue: string): Contacts {
       [ContactPatch]
     >('contact.update', {
       args: [parsed.data],
-      startWorkflowOperation: new WithStartWorkflowOperation('contact', {
-        workflowId,
-        taskQueue,
-        args: [newContact(customerId)],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-      }),
+      startWorkflowOperation: withStart(customerId),
     });
   };
   return {
@@ -73,6 +77,13 @@ export function createContacts(client: Client, taskQueue: string): Contacts {
       }
     },
     update,
+    suppress(customerId, channel, reason) {
+      return client.workflow.executeUpdateWithStart<
+        (s: ContactSnapshot) => Promise<void>,
+        ContactSnapshot,
+        [{ channel: string; reason: SuppressionReason }]
+      >('contact.suppress', { args: [{ channel, reason }], startWorkflowOperation: withStart(customerId) });
+    },
     async unsubscribe(customerId, what) {
       if (!what?.channel === !what?.topic)
         throw new JourneyError('CONTACT_INVALID', 'unsubscribe from a channel or a topic: pass exactly one');

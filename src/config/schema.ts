@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimeZone } from '../contact';
 import { toMs, type Duration } from '../journey';
 
 const port = z.number().int().min(0).max(65_535);
@@ -115,6 +116,25 @@ export const endpointSchema = z
   })
   .strict();
 
+const clock = z.string().regex(/^([01]?\d|2[0-3]):[0-5]\d$/, 'a local time as HH:MM, e.g. "21:00"');
+
+/** The rules of the contact entity's send gate, across journeys. */
+export const contactsSchema = z
+  .object({
+    /** Marketing messages per channel (or `any`) per rolling window, e.g. `{ channel: email, max: 3, per: 7 days }`. */
+    caps: z
+      .array(z.object({ channel: z.string().min(1), max: z.number().int().min(1), per: duration }).strict())
+      .default([]),
+    /** Per channel, in the customer's time zone: `{ sms: { from: "21:00", to: "09:00" } }`. */
+    quietHours: z.record(z.string(), z.object({ from: clock, to: clock }).strict()).default({}),
+    overCap: z.enum(['defer', 'suppress']).default('defer'),
+    defaultTimeZone: z
+      .string()
+      .refine(isTimeZone, { message: 'not an IANA time zone, e.g. "America/New_York"' })
+      .default('UTC'),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     /** Which entry of `profiles` to connect with; `JOURNEYS_PROFILE` overrides it. */
@@ -145,6 +165,7 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    contacts: contactsSchema.default({ caps: [], quietHours: {}, overCap: 'defer', defaultTimeZone: 'UTC' }),
     /** Retry policy and timeouts per channel (`email`, `sms`, `webhook`, `push`, a custom one, or `default`). */
     channels: z.record(z.string(), channelOptionsSchema).default({}),
   })

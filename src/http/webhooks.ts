@@ -4,6 +4,7 @@ import { Resend } from 'resend';
 import twilio from 'twilio';
 import { readDeliveryTags } from '../../activities';
 import type { JourneyClient } from '../client';
+import type { SuppressionReason } from '../contact';
 import type { DeliveryEventData } from '../events';
 
 /** Resend's webhook types we turn into customer events; others (`email.sent`, …) are acknowledged and dropped. */
@@ -57,7 +58,15 @@ export async function createWebhookServer(options: WebhookServerOptions): Promis
   const resend = new Resend('re_webhook_verification_only');
   let base = '';
 
+  /** Bounces, complaints and STOP also suppress the channel at the customer's contact, for every journey. */
+  const SUPPRESS: Record<string, [string, SuppressionReason]> = {
+    'email.bounced': ['email', 'bounced'],
+    'email.complained': ['email', 'complained'],
+    'sms.stop': ['sms', 'stopped'],
+  };
   const emit = async (type: string, id: string, customerId: string, data: DeliveryEventData) => {
+    const suppress = SUPPRESS[type];
+    if (suppress) await options.journeys.contacts.suppress(customerId, suppress[0], suppress[1]);
     await options.journeys.emit({ id, type, customer: customerId, data });
     log(`webhook  ${type.padEnd(16)} ${customerId}${data.step ? ` (${data.journey}/${data.step})` : ''}`);
   };

@@ -69,7 +69,16 @@ export type SendResult =
       readonly reason: string;
       readonly message: string;
     }
-  | { readonly status: 'skipped'; readonly channel: Channel; readonly reason: string };
+  | { readonly status: 'skipped'; readonly channel: Channel; readonly reason: string }
+  /** The customer's contact refused the send: no consent, suppressed (bounce, STOP) or over a cap. */
+  | { readonly status: 'suppressed'; readonly channel: Channel; readonly reason: string };
+
+/** How a send counts for the contact's rules: marketing (default) needs consent and counts toward caps. */
+export interface SendOptions {
+  readonly category?: 'marketing' | 'transactional';
+  /** A topic the customer may unsubscribe from alone (newsletter, promotions). */
+  readonly topic?: string;
+}
 
 /** A send as recorded in the journey's state, so a later open or click is tied to the step that sent it. */
 export type SendRecord = SendResult & { readonly step: string; readonly at: string };

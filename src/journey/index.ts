@@ -24,6 +24,7 @@ export type {
   SendContext,
   SendCustomRequest,
   SendEmailRequest,
+  SendOptions,
   SendPushRequest,
   SendRecord,
   SendResult,

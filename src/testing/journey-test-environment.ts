@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleOption } from '@temporalio/worker';
-import type { ChannelSender, EmailTemplates } from '../../activities';
+import { OPEN_POLICY, type ChannelSender, type EmailTemplates } from '../../activities';
+import type { SendPolicy } from '../contact';
 import { createJourneyClient, type JourneyClient, type JourneyRef } from '../client';
 import { deliveryEvents, type AnyEventDefinition } from '../events';
 import { createWebhookServer, type WebhookServer } from '../http';
@@ -25,6 +26,8 @@ export interface JourneyTestEnvironmentOptions {
   readonly channels?: Readonly<Record<string, ChannelSender<never>>>;
   /** Retry and timeouts per channel for enrolments in this environment (e.g. short intervals). */
   readonly channelOptions?: JourneyInput['channels'];
+  /** The contact entity's rules (caps, quiet hours) for this environment; none by default. */
+  readonly sendPolicy?: SendPolicy;
   /** Who owns a phone number, for inbound STOP webhooks. */
   readonly customerByPhone?: (phone: string) => string | undefined;
   /** Where binaries are cached; defaults to `JOURNEYS_CACHE_DIR` or `.journeys` in the working directory. */
@@ -125,6 +128,7 @@ export async function createJourneyTestEnvironment(
         templates: options.templates,
         custom: options.channels,
         statusCallback: `${webhooks.url}/webhooks/twilio/status`,
+        gate: { client: env.client, taskQueue, policy: options.sendPolicy ?? OPEN_POLICY },
       });
       const worker = await Worker.create({
         connection: env.nativeConnection,

@@ -1,7 +1,8 @@
 import {
   createProviderChannels,
-  type ChannelActivities,
   type ChannelSender,
+  type ContactGateOptions,
+  type JourneyActivities,
   type EmailTemplates,
 } from '../../activities';
 import { HttpSink } from './http-sink';
@@ -20,6 +21,8 @@ export interface FakeChannelOptions {
   /** Twilio StatusCallback base URL (a webhook server's `/webhooks/twilio/status`). */
   readonly statusCallback?: string;
   readonly custom?: Readonly<Record<string, ChannelSender<never>>>;
+  /** The contact gate: a Temporal client, the worker's task queue and the rules. */
+  readonly gate?: ContactGateOptions;
 }
 
 /**
@@ -40,7 +43,7 @@ export interface ProviderFakes {
   /** The secret the `crm` and `push` receivers check signatures with. */
   readonly sinkSecret: string;
   /** Channel activities on the real `resend` and `twilio` clients pointed at the fakes. */
-  activities(options?: FakeChannelOptions): ChannelActivities;
+  activities(options?: FakeChannelOptions): JourneyActivities;
   /** Environment variables that point a `temporal.yaml` provider section at the fakes. */
   env(): Record<string, string>;
   close(): Promise<void>;
@@ -77,10 +80,11 @@ export async function startProviderFakes(
     resendApiKey,
     resendWebhookSecret,
     sinkSecret,
-    activities: ({ templates, statusCallback, custom } = {}) =>
+    activities: ({ templates, statusCallback, custom, gate } = {}) =>
       createProviderChannels({
         templates,
         custom,
+        gate,
         resend: { apiKey: resendApiKey, from: FAKE_EMAIL_FROM, baseUrl: resend.url },
         twilio: {
           accountSid: twilio.accountSid,

@@ -2,6 +2,8 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { ChannelActivities, ChannelSender } from '../../activities';
+import type { Client } from '@temporalio/client';
+import { connectTemporal } from '../client';
 import { connectionOptionsOf, loadConfig, type JourneysConfig } from '../config';
 import { JourneyError } from '../errors';
 import type { JourneyDefinition } from '../journey';
@@ -12,6 +14,8 @@ export interface JourneyWorkerOptions {
   readonly config?: JourneysConfig;
   /** An existing connection (tests); otherwise one is opened per config and closed by `close()`. */
   readonly connection?: NativeConnection;
+  /** A Temporal client for the contact gate (sends ask the contact entity); otherwise one is opened per config. */
+  readonly client?: Client;
   readonly namespace?: string;
   readonly taskQueue?: string;
   /** The module exporting the journeys; defaults to `./workflows` under the working directory. */
@@ -86,6 +90,10 @@ export async function createJourneyWorker(options: JourneyWorkerOptions = {}): P
     connection = owned;
     namespace ??= settings.namespace;
   }
+  // Sends ask the customer's contact entity first, through a Temporal client of the activities' own.
+  const connected =
+    options.activities || options.client ? undefined : await connectTemporal(config as JourneysConfig);
+  const gateClient = options.client ?? connected?.client;
   const workflowBundle =
     options.workflowBundle ?? (await bundleJourneys(options.workflowsPath ?? path.resolve('workflows')));
   const worker = await Worker.create({
@@ -94,7 +102,14 @@ export async function createJourneyWorker(options: JourneyWorkerOptions = {}): P
     taskQueue: options.taskQueue ?? (config as JourneysConfig).taskQueue,
     workflowBundle,
     activities:
-      options.activities ?? createProviderActivities(config as JourneysConfig, { custom: options.channels }),
+      options.activities ??
+      createProviderActivities(config as JourneysConfig, {
+        custom: options.channels,
+        gate: {
+          client: gateClient as Client,
+          taskQueue: options.taskQueue ?? (config as JourneysConfig).taskQueue,
+        },
+      }),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions,
   });
   return {
@@ -103,7 +118,7 @@ export async function createJourneyWorker(options: JourneyWorkerOptions = {}): P
     runUntil: (fn) => worker.runUntil(fn),
     shutdown: () => worker.shutdown(),
     close: async () => {
-      await owned?.close();
+      await Promise.all([owned?.close(), connected?.close()]);
     },
   };
 }

@@ -1,10 +1,12 @@
+import type { Client } from '@temporalio/client';
 import {
   createProviderChannels,
-  type ChannelActivities,
   type ChannelSender,
+  type JourneyActivities,
   type EmailTemplates,
 } from '../../activities';
 import type { JourneysConfig } from '../config';
+import type { SendPolicy } from '../contact';
 import { ConfigError } from '../errors';
 
 export interface ProviderActivitiesOptions {
@@ -12,6 +14,8 @@ export interface ProviderActivitiesOptions {
   readonly templates?: EmailTemplates;
   /** Channels of your own, by name. */
   readonly custom?: Readonly<Record<string, ChannelSender<never>>>;
+  /** How sends reach the contact entity (a Temporal client and the task queue); the policy comes from the config. */
+  readonly gate?: { readonly client: Client; readonly taskQueue: string };
 }
 
 /**
@@ -22,7 +26,7 @@ export interface ProviderActivitiesOptions {
 export function createProviderActivities(
   config: JourneysConfig,
   options: ProviderActivitiesOptions = {},
-): ChannelActivities {
+): JourneyActivities {
   const env = options.env ?? process.env;
   const need = (name: string, provider: string) => {
     const value = env[name];
@@ -42,6 +46,7 @@ export function createProviderActivities(
   return createProviderChannels({
     templates: options.templates,
     custom: options.custom,
+    gate: options.gate && { ...options.gate, policy: config.contacts as SendPolicy },
     resend: resend && {
       apiKey: need(resend.apiKeyEnv, 'resend'),
       from: resend.from,

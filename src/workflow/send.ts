@@ -2,11 +2,14 @@ import {
   ActivityFailure,
   ApplicationFailure,
   isCancellation,
+  patched,
   proxyActivities,
+  sleep as temporalSleep,
   TimeoutFailure,
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
+import type { GateDecision, GateRequest } from '../contact';
 import {
   channelActivity,
   toMs,
@@ -14,6 +17,7 @@ import {
   type ChannelActivityOptions,
   type Duration,
   type SendContext,
+  type SendOptions,
   type SendResult,
 } from '../journey';
 import { currentRuntime, type JourneyRuntime } from './runtime';
@@ -107,6 +111,60 @@ async function deliver(
   return result;
 }
 
+/**
+ * Sends made before the contact gate existed have no `askContact` in their history: the patch keeps them
+ * replaying, while every run that reaches a send on this code asks first.
+ */
+const GATE_PATCH = 'temporal-journeys.contact-gate';
+
+const contactGate = proxyActivities<{
+  askContact(request: GateRequest & { customerId: string }): Promise<GateDecision>;
+}>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
+});
+
+/**
+ * Asks the customer's contact entity for a slot: waits out a deferral (quiet hours, a full cap) and asks
+ * again; returns the suppression reason when the contact refuses.
+ */
+async function askContact(
+  runtime: JourneyRuntime,
+  channel: Channel,
+  step: string,
+  options: SendOptions,
+): Promise<string | undefined> {
+  if (!patched(GATE_PATCH)) return undefined;
+  for (;;) {
+    const answer = await contactGate.askContact({
+      customerId: runtime.customerId,
+      channel,
+      category: options.category ?? 'marketing',
+      topic: options.topic,
+      journey: runtime.definition.name,
+      step,
+    });
+    if (answer.decision === 'allow') return undefined;
+    if (answer.decision === 'suppress') return answer.reason;
+    await temporalSleep(Math.max(1, answer.until - Date.now()));
+  }
+}
+
+/** Asks the contact, then sends: a refused send is recorded as `suppressed` with the contact's reason. */
+async function gated(
+  runtime: JourneyRuntime,
+  channel: Channel,
+  context: SendContext,
+  options: SendOptions,
+  send: () => Promise<SendResult>,
+): Promise<SendResult> {
+  const refused = await askContact(runtime, channel, context.step, options);
+  if (refused === undefined) return deliver(runtime, channel, context.step, send);
+  const result: SendResult = { status: 'suppressed', channel, reason: refused };
+  runtime.sends.push({ ...result, step: context.step, at: new Date(runtime.journeyNow()).toISOString() });
+  return result;
+}
+
 function skipped(runtime: JourneyRuntime, channel: Channel, step: string, reason: string): SendResult {
   const result: SendResult = { status: 'skipped', channel, reason };
   runtime.sends.push({ ...result, step, at: new Date(runtime.journeyNow()).toISOString() });
@@ -124,23 +182,29 @@ export const send = {
    * Emails the customer with a template registered on the worker. `skipped` when the customer has no
    * email address; `failed` with the provider's reason for a permanent rejection.
    */
-  async email(template: string, data: Record<string, unknown> = {}): Promise<SendResult> {
+  async email(
+    template: string,
+    data: Record<string, unknown> = {},
+    options: SendOptions = {},
+  ): Promise<SendResult> {
     const runtime = currentRuntime('send.email');
     const context = sendContext(runtime, 'send.email');
     const to = runtime.input.customer.email;
     if (!to) return skipped(runtime, 'email', context.step, 'no_email_address');
-    return deliver(runtime, 'email', context.step, () =>
+    return gated(runtime, 'email', context, options, () =>
       activityOf(runtime, 'email')({ ...context, to, template, data }),
     );
   },
 
   /** Texts the customer. `skipped` when the customer has no phone number. */
-  async sms(body: string): Promise<SendResult> {
+  async sms(body: string, options: SendOptions = {}): Promise<SendResult> {
     const runtime = currentRuntime('send.sms');
     const context = sendContext(runtime, 'send.sms');
     const to = runtime.input.customer.phone;
     if (!to) return skipped(runtime, 'sms', context.step, 'no_phone_number');
-    return deliver(runtime, 'sms', context.step, () => activityOf(runtime, 'sms')({ ...context, to, body }));
+    return gated(runtime, 'sms', context, options, () =>
+      activityOf(runtime, 'sms')({ ...context, to, body }),
+    );
   },
 
   /** POSTs `payload`, signed, to the webhook target named in `temporal.yaml` (`channels.webhooks.<target>`). */
@@ -153,14 +217,13 @@ export const send = {
   },
 
   /** A push notification to the customer's devices, through the worker's push channel. */
-  async push(notification: {
-    title: string;
-    body: string;
-    data?: Record<string, unknown>;
-  }): Promise<SendResult> {
+  async push(
+    notification: { title: string; body: string; data?: Record<string, unknown> },
+    options: SendOptions = {},
+  ): Promise<SendResult> {
     const runtime = currentRuntime('send.push');
     const context = sendContext(runtime, 'send.push');
-    return deliver(runtime, 'push', context.step, () =>
+    return gated(runtime, 'push', context, options, () =>
       activityOf(runtime, 'push')({ ...context, ...notification }),
     );
   },

@@ -113,8 +113,9 @@ test('Twilio: delivery status comes back signed; a forged status gets 401', asyn
   });
 });
 
-test('Twilio inbound STOP, then a send: it fails with 21610 and the journey records it', async () => {
+test('Twilio inbound STOP from a number we cannot match, then a send: Twilio refuses it with 21610 and the journey records it', async () => {
   const c = customer();
+  phones.delete(c.phone); // the STOP reaches Twilio, but we cannot tell whose number it is
   await t.run(async ({ journeys }) => {
     expect(await t.fakes.twilio.receive(c.phone, 'STOP')).toBe(200);
     const { deliveries } = await journeys.emit({ type: 'cart.abandoned', customer: c, data: cart('w4') });
@@ -125,5 +126,21 @@ test('Twilio inbound STOP, then a send: it fails with 21610 and the journey reco
     ]);
     expect(state.outcome).toBe('completed');
     expect(t.outbox.sms(c.phone)).toHaveLength(0);
+  });
+});
+
+test('Twilio inbound STOP from a known customer: the contact suppresses SMS before anything reaches Twilio', async () => {
+  const c = customer();
+  await t.run(async ({ journeys }) => {
+    const before = t.fakes.twilio.requests;
+    expect(await t.fakes.twilio.receive(c.phone, 'STOP')).toBe(200);
+    expect((await journeys.contacts.get(c.id)).suppressed.sms).toMatchObject({ reason: 'stopped' });
+    const { deliveries } = await journeys.emit({ type: 'cart.abandoned', customer: c, data: cart('w5') });
+    const state = (await t.env.client.workflow.getHandle(deliveries[0]!.workflowId).result()) as JourneyState;
+    expect(state.sends.map((s) => [s.step, s.status, s.status === 'sent' ? undefined : s.reason])).toEqual([
+      ['reminder-email', 'sent', undefined],
+      ['reminder-sms', 'suppressed', 'stopped'],
+    ]);
+    expect(t.fakes.twilio.requests).toBe(before); // no SMS request at all
   });
 });

@@ -61,17 +61,28 @@ async function until(
   throw new Error(`journey of ${customerId} did not get there`);
 }
 
-/** Patch markers in a run, and the timers (ms) it started between its two sends. */
+/** Markers of the `sms-two-hours-later` patch in a run, and the timers (ms) it started between its two sends. */
 async function between(workflowId: string): Promise<{ markers: number; timers: number[] }> {
   const events = (await t.env.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
-  const sends = events.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => Number(e.eventId));
+  const sends = events
+    .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name?.startsWith('send'))
+    .map((e) => Number(e.eventId));
   const timers = events
     .filter((e) => Number(e.eventId) > sends[0]! && Number(e.eventId) < sends[1]!)
     .flatMap((e) => {
       const timeout = e.timerStartedEventAttributes?.startToFireTimeout;
       return timeout ? [Number(timeout.seconds ?? 0) * 1000 + Math.round((timeout.nanos ?? 0) / 1e6)] : [];
     });
-  return { markers: events.filter((e) => e.markerRecordedEventAttributes).length, timers };
+  const markers = events.filter((e) =>
+    Object.values(e.markerRecordedEventAttributes?.details ?? {}).some((payloads) =>
+      (payloads.payloads ?? []).some((p) =>
+        Buffer.from(p.data ?? [])
+          .toString()
+          .includes('sms-two-hours-later'),
+      ),
+    ),
+  ).length;
+  return { markers, timers };
 }
 
 const gap = (s: JourneyState) => Date.parse(s.steps[1]!.at) - Date.parse(s.steps[0]!.at);
