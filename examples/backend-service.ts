@@ -12,25 +12,37 @@ export const demoCustomers = {
   ada: { id: 'cust-ada', email: 'ada@example.com', phone: '+14155550101' },
   grace: { id: 'cust-grace', email: 'grace@example.com', phone: '+14155550102' },
   linus: { id: 'cust-linus', email: 'linus@example.com', phone: '+14155550103' },
+  edsger: { id: 'cust-edsger', email: 'edsger@example.com', phone: '+14155550104' },
 } as const;
 
 export type DemoCustomer = keyof typeof demoCustomers;
 
 /** The carts of one run of the scenario, unique per run so a persisted server can run it again. */
 export function demoCarts(run = Date.now().toString(36)): Record<DemoCustomer, string> {
-  return { ada: `cart-ada-${run}`, grace: `cart-grace-${run}`, linus: `cart-linus-${run}` };
+  return {
+    ada: `cart-ada-${run}`,
+    grace: `cart-grace-${run}`,
+    linus: `cart-linus-${run}`,
+    edsger: `cart-edsger-${run}`,
+  };
 }
 
-/** Each customer abandons a cart; Linus comes back and orders a moment later. */
+/**
+ * Each customer abandons a cart; Linus comes back and orders a moment later. Edsger has unsubscribed from
+ * email before, which his contact remembers for every journey.
+ */
 export async function emitCheckoutEvents(
   journeys: JourneyClient,
   carts: Record<DemoCustomer, string>,
   log: (line: string) => void,
 ): Promise<void> {
+  await journeys.contacts.unsubscribe(demoCustomers.edsger.id, { channel: 'email' });
+  log(`backend  unsubscribed     ${demoCustomers.edsger.id} from email`);
   const items: Record<DemoCustomer, string[]> = {
     ada: ['Blue teapot'],
     grace: ['Oolong 100g', 'Tea strainer'],
     linus: ['Matcha whisk'],
+    edsger: ['Tea tin'],
   };
   for (const name of Object.keys(demoCustomers) as DemoCustomer[]) {
     const cartId = carts[name];
@@ -87,6 +99,7 @@ const expected: Record<DemoCustomer, { outcome: string; steps: string[] }> = {
   ada: { outcome: 'completed', steps: ['reminder-email', 'reminder-sms'] },
   grace: { outcome: 'completed', steps: ['reminder-email'] },
   linus: { outcome: 'converted', steps: [] },
+  edsger: { outcome: 'completed', steps: ['reminder-email', 'reminder-sms'] },
 };
 
 /**
@@ -127,8 +140,12 @@ export async function runScenario(
       const steps = state.steps.map((s) => s.name);
       const good = state.outcome === expected[name].outcome && steps.join() === expected[name].steps.join();
       ok &&= good;
+      // Sends the customer's contact held back, with its reason.
+      const held = state.sends.flatMap((s) =>
+        s.status === 'suppressed' ? [`${s.channel} suppressed: ${s.reason}`] : [],
+      );
       log(
-        `journey  ${demoCustomers[name].id.padEnd(11)} ${state.outcome}${steps.length ? ` after ${steps.join(' → ')}` : ', nothing sent'}${good ? '' : '  (UNEXPECTED)'}`,
+        `journey  ${demoCustomers[name].id.padEnd(11)} ${state.outcome}${steps.length ? ` after ${steps.join(' → ')}` : ', nothing sent'}${held.length ? ` (${held.join(', ')})` : ''}${good ? '' : '  (UNEXPECTED)'}`,
       );
     }
     if (pending.size > 0) await new Promise((r) => setTimeout(r, 250));

@@ -57,6 +57,9 @@ test('journeys dev --once runs the demo to its end and exits 0', async () => {
   expect(out).toMatch(/webhook +email\.opened +cust-ada/); // opens and clicks flow back from the fakes
   expect(out).toMatch(/webhook +email\.clicked +cust-grace \(abandoned-cart\/reminder-email\)/);
   expect(out).toMatch(/webhook +sms\.delivered +cust-ada/);
+  expect(out).toMatch(
+    /journey +cust-edsger +completed after reminder-email → reminder-sms \(email suppressed: unsubscribed\)/,
+  );
   expect(out).toContain('scenario finished: every journey ended as expected');
   expect(out).not.toContain('UNEXPECTED');
   expect(code).toBe(0);
