@@ -1,4 +1,4 @@
-import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import {
   contactWorkflowId,
   newContact,
@@ -45,4 +45,24 @@ export function createContactGate(
         workflowIdConflictPolicy: 'USE_EXISTING',
       }),
     });
+}
+
+/**
+ * The `contactTimeZone` activity: the customer's time zone as their contact knows it, else the policy's
+ * default. `localTime()` in a journey uses it.
+ */
+export function createContactTimeZone(
+  options: ContactGateOptions,
+): (request: { customerId: string }) => Promise<string> {
+  return async ({ customerId }) => {
+    try {
+      const contact = await options.client.workflow
+        .getHandle(contactWorkflowId(customerId))
+        .query<{ timeZone?: string }>('contact.state');
+      return contact.timeZone ?? options.policy.defaultTimeZone;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return options.policy.defaultTimeZone;
+      throw err;
+    }
+  };
 }

@@ -11,7 +11,12 @@ import {
   type Channels,
 } from './channel';
 import type { GateDecision } from '../src/contact';
-import { createContactGate, type AskContactRequest, type ContactGateOptions } from './contact-gate';
+import {
+  createContactGate,
+  createContactTimeZone,
+  type AskContactRequest,
+  type ContactGateOptions,
+} from './contact-gate';
 import type { EmailTemplates } from './email-templates';
 import { createPushGateway, type PushGatewayOptions } from './push';
 import { createResendEmail } from './resend-email';
@@ -19,7 +24,7 @@ import { createTwilioClient, createTwilioSms } from './twilio-sms';
 import { createWebhookChannel, type WebhookTarget } from './webhook';
 
 export { createChannelActivities } from './channel';
-export { createContactGate, OPEN_POLICY } from './contact-gate';
+export { createContactGate, createContactTimeZone, OPEN_POLICY } from './contact-gate';
 export type { AskContactRequest, ContactGateOptions } from './contact-gate';
 export type { ChannelActivities, ChannelSender, Channels, Delivered } from './channel';
 export { createResendEmail } from './resend-email';
@@ -63,6 +68,7 @@ export interface ProviderSettings {
 /** The activities a journeys worker registers: the channels and `askContact`. */
 export type JourneyActivities = ChannelActivities & {
   askContact(request: AskContactRequest): Promise<GateDecision>;
+  contactTimeZone(request: { customerId: string }): Promise<string>;
 };
 
 /**
@@ -98,5 +104,6 @@ export function createProviderChannels(settings: ProviderSettings): JourneyActiv
   const askContact = settings.gate
     ? createContactGate(settings.gate)
     : (): Promise<GateDecision> => Promise.resolve({ decision: 'allow' });
-  return { ...createChannelActivities(channels), askContact };
+  const contactTimeZone = settings.gate ? createContactTimeZone(settings.gate) : () => Promise.resolve('UTC');
+  return { ...createChannelActivities(channels), askContact, contactTimeZone };
 }

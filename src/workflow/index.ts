@@ -15,6 +15,7 @@
 export { journey } from './journey';
 export type { Journey, JourneyContext } from './journey';
 export { step } from './step';
+export { localTime } from './local-time';
 export { journeyNow, sleep, sleepUntil } from './sleep';
 export { waitFor } from './wait-for';
 export type { WaitForOptions } from './wait-for';

@@ -6,7 +6,7 @@
 import { nextLocalTime, type SendPolicy } from '../../src/contact';
 import type { JourneyState, SendRecord } from '../../src/journey';
 import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing';
-import { oneSend, smsAt, weeklyNudge, winBack } from '../fixtures/journeys';
+import { morningNote, oneSend, smsAt, weeklyNudge, winBack } from '../fixtures/journeys';
 
 const policy: SendPolicy = {
   caps: [{ channel: 'email', max: 1, per: '1 day' }],
@@ -18,7 +18,7 @@ const policy: SendPolicy = {
 let t: JourneyTestEnvironment;
 beforeAll(async () => {
   t = await createJourneyTestEnvironment({
-    journeys: [oneSend, winBack, weeklyNudge, smsAt],
+    journeys: [oneSend, winBack, weeklyNudge, smsAt, morningNote],
     workflowsPath: require.resolve('../fixtures/journeys'),
     sendPolicy: policy,
   });
@@ -145,5 +145,20 @@ test('a hard bounce suppresses email for that customer in every journey', async 
       reason: 'bounced',
     });
     expect(t.outbox.emails(c.email)).toHaveLength(1);
+  });
+});
+
+test('sleepUntil(localTime("09:00")) waits for 09:00 in the customer\'s own zone', async () => {
+  const c = customer();
+  await t.run(async ({ journeys }) => {
+    await journeys.contacts.update(c.id, { timeZone: 'Asia/Tokyo' });
+    const now = await t.env.currentTimeMs();
+    const { workflowId } = await journeys.enroll(morningNote, { customer: c });
+    const expected = nextLocalTime(now, 'Asia/Tokyo', '09:00');
+    const state = await settle(workflowId, expected - now + 60_000);
+    const at = Date.parse(state.steps[0]!.at);
+    expect(at - expected).toBeGreaterThanOrEqual(0);
+    expect(at - expected).toBeLessThan(60_000);
+    expect(sendOf(state)).toMatchObject({ status: 'sent' });
   });
 });
