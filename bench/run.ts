@@ -26,7 +26,7 @@ import { findTemporalCli, findTestServer, registerSearchAttributes, startLocalSe
 import { startProviderFakes } from '../src/testing';
 import { bundleJourneys } from '../src/worker';
 import { Resend } from 'resend';
-import { createResendEmail } from '../activities';
+import { createResendEmail, OPEN_POLICY } from '../activities';
 import { abandonedCart } from '../workflows/abandoned-cart';
 
 const { values } = parseArgs({
@@ -276,12 +276,84 @@ async function sendOverheadBench(): Promise<void> {
   }
 }
 
+/**
+ * What the contact gate adds to a send on the dev server: `askContact` (update-with-start on the
+ * customer's contact workflow, run by a real worker) then the email activity, against the email activity
+ * alone, one message at a time, customers spread over 20 contacts.
+ */
+async function gateBench(): Promise<void> {
+  const config = loadConfig();
+  const cli = await findTemporalCli({
+    explicitPath: config.server.cliPath,
+    cacheDir: config.server.cacheDir,
+  });
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'journeys-bench-gate-'));
+  const server = await startLocalServer({ cli, dbFile: path.join(dir, 'gate.sqlite') });
+  const fakes = await startProviderFakes();
+  try {
+    const taskQueue = 'bench-gate';
+    const activities = fakes.activities({
+      gate: { client: server.env.client, taskQueue, policy: OPEN_POLICY },
+    });
+    const worker = await Worker.create({
+      connection: server.env.nativeConnection,
+      taskQueue,
+      workflowBundle: await bundleJourneys(path.resolve(__dirname, '..', 'workflows')),
+      activities,
+    });
+    await worker.runUntil(async () => {
+      const email = (round: number, i: number) =>
+        activities.sendEmail!({
+          journey: 'abandoned-cart',
+          customerId: `g${i % 20}`,
+          step: 'reminder-email',
+          idempotencyKey: `gate-${round}-${i}-${Math.random()}`,
+          to: `g${i % 20}@example.com`,
+          template: 'cart-reminder',
+          data: { items: ['Tea'] },
+        } as never);
+      const gated = async (round: number, i: number) => {
+        await activities.askContact({
+          customerId: `g${i % 20}`,
+          channel: 'email',
+          category: 'marketing',
+          journey: 'abandoned-cart',
+          step: 'reminder-email',
+        });
+        await email(round, i);
+      };
+      const n = Math.min(OPS, 300);
+      const perMessage = async (fn: (round: number, i: number) => Promise<unknown>, round: number) => {
+        const started = process.hrtime.bigint();
+        for (let i = 0; i < n; i++) await fn(round, i);
+        return Number(process.hrtime.bigint() - started) / 1e3 / n;
+      };
+      await perMessage(gated, -1); // starts the 20 contacts and warms both paths
+      const plain: number[] = [];
+      const withGate: number[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        plain.push(await perMessage(email, round));
+        withGate.push(await perMessage(gated, round));
+      }
+      console.log(`send gate on the dev server, one message at a time (${n} x ${ROUNDS} rounds)`);
+      console.log(
+        `         gated send ${median(withGate).toFixed(0)} µs/message   ungated ${median(plain).toFixed(0)} µs/message   ratio ${(median(withGate) / median(plain)).toFixed(2)}`,
+      );
+    });
+  } finally {
+    await fakes.close();
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   console.log(`temporal-journeys bench  node ${process.version}  ${os.cpus().length} cpus`);
   await devServerBench();
   await timeSkippingBench();
   await sendOverheadBench();
+  await gateBench();
 }
 
 main().catch((err: unknown) => {
