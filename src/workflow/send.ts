@@ -107,6 +107,11 @@ async function deliver(
             message: cause?.message ?? err.message,
           };
   }
+  return record(runtime, result, step);
+}
+
+/** Keeps a send in the journey's state, with its step and journey time, and returns it. */
+function record(runtime: JourneyRuntime, result: SendResult, step: string): SendResult {
   runtime.sends.push({ ...result, step, at: new Date(runtime.journeyNow()).toISOString() });
   return result;
 }
@@ -160,15 +165,11 @@ async function gated(
 ): Promise<SendResult> {
   const refused = await askContact(runtime, channel, context.step, options);
   if (refused === undefined) return deliver(runtime, channel, context.step, send);
-  const result: SendResult = { status: 'suppressed', channel, reason: refused };
-  runtime.sends.push({ ...result, step: context.step, at: new Date(runtime.journeyNow()).toISOString() });
-  return result;
+  return record(runtime, { status: 'suppressed', channel, reason: refused }, context.step);
 }
 
 function skipped(runtime: JourneyRuntime, channel: Channel, step: string, reason: string): SendResult {
-  const result: SendResult = { status: 'skipped', channel, reason };
-  runtime.sends.push({ ...result, step, at: new Date(runtime.journeyNow()).toISOString() });
-  return result;
+  return record(runtime, { status: 'skipped', channel, reason }, step);
 }
 
 /**
