@@ -162,3 +162,19 @@ test('sleepUntil(localTime("09:00")) waits for 09:00 in the customer\'s own zone
     expect(sendOf(state)).toMatchObject({ status: 'sent' });
   });
 });
+
+test('a transactional send reaches a customer unsubscribed from marketing email', async () => {
+  const c = customer();
+  await t.run(async ({ journeys }) => {
+    await journeys.contacts.update(c.id, { timeZone: 'Asia/Tokyo', channels: { email: 'unsubscribed' } });
+    const now = await t.env.currentTimeMs();
+    const { workflowId } = await journeys.enroll(morningNote, { customer: c }); // sends with category: 'transactional'
+    const state = await settle(workflowId, nextLocalTime(now, 'Asia/Tokyo', '09:00') - now + 60_000);
+    expect(sendOf(state)).toMatchObject({ status: 'sent' });
+    const marketing = await journeys.enroll(oneSend, { customer: c, data: { channel: 'email' } });
+    expect(sendOf(await settle(marketing.workflowId))).toMatchObject({
+      status: 'suppressed',
+      reason: 'unsubscribed',
+    });
+  });
+});
