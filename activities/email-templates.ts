@@ -19,6 +19,19 @@ const escapeHtml = (s: string) =>
 
 const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
 
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/** The unsubscribe line every marketing email ends with, when the worker has signed links. */
+function footer(data: Readonly<Record<string, unknown>>): { text: string; html: string } {
+  const url = text(data.unsubscribeUrl);
+  return url
+    ? {
+        text: `\n--\nUnsubscribe: ${url}\n`,
+        html: `<p style="font-size:12px"><a href="${escapeHtml(url)}">Unsubscribe</a></p>`,
+      }
+    : { text: '', html: '' };
+}
+
 /** The templates the bundled journeys use. A worker merges its own over these. */
 export const defaultEmailTemplates: EmailTemplates = {
   'cart-reminder': (data) => {
@@ -30,10 +43,27 @@ export const defaultEmailTemplates: EmailTemplates = {
         items.length === 1
           ? `You left ${items[0]} in your cart`
           : `You left ${items.length} items in your cart`,
-      text: `Still thinking it over?\n\n${lines}\n${url ? `\nFinish your order: ${url}\n` : ''}`,
+      text: `Still thinking it over?\n\n${lines}\n${url ? `\nFinish your order: ${url}\n` : ''}${footer(data).text}`,
       html:
         `<p>Still thinking it over?</p><ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>` +
-        (url ? `<p><a href="${escapeHtml(url)}">Finish your order</a></p>` : ''),
+        (url ? `<p><a href="${escapeHtml(url)}">Finish your order</a></p>` : '') +
+        footer(data).html,
+    };
+  },
+  /** Double opt-in: send it `{ category: 'transactional' }`, then `waitFor(subscriptionConfirmed, …)`. */
+  'confirm-subscription': (data) => {
+    const url = text(data.confirmUrl);
+    if (!url)
+      throw new TypeError(
+        'The confirm-subscription template needs confirmUrl: give the worker signed links (temporal.yaml `links`).',
+      );
+    const name = text(data.name);
+    return {
+      subject: 'Please confirm your subscription',
+      text: `${name ? `Hi ${name},\n\n` : ''}Confirm that you want our emails: ${url}\n\nIf this was not you, ignore this email.\n`,
+      html:
+        `${name ? `<p>Hi ${escapeHtml(name)},</p>` : ''}<p><a href="${escapeHtml(url)}">Confirm that you want our emails</a></p>` +
+        '<p>If this was not you, ignore this email.</p>',
     };
   },
 };

@@ -20,6 +20,7 @@ import {
 import type { EmailTemplates } from './email-templates';
 import { createPushGateway, type PushGatewayOptions } from './push';
 import { createResendEmail } from './resend-email';
+import { createSignedLinks, type SignedLinksOptions } from './signed-links';
 import { createTwilioClient, createTwilioSms } from './twilio-sms';
 import { createWebhookChannel, type WebhookTarget } from './webhook';
 
@@ -37,6 +38,8 @@ export { createPushGateway } from './push';
 export type { PushGatewayOptions } from './push';
 export { postSigned, SIGNATURE_HEADER, signBody, verifyBody } from './signed-post';
 export { deliveryTags, readDeliveryTags } from './delivery-tags';
+export { createLinkToken, createSignedLinks, readLinkToken } from './signed-links';
+export type { LinkAction, LinkClaims, SignedLinks, SignedLinksOptions } from './signed-links';
 export { providerFailure } from './provider-errors';
 export { defaultEmailTemplates } from './email-templates';
 export type { EmailTemplate, EmailTemplates, RenderedEmail } from './email-templates';
@@ -47,8 +50,9 @@ export interface ProviderSettings {
     readonly apiKey: string;
     readonly from: string;
     readonly baseUrl?: string;
-    readonly unsubscribeUrl?: string;
   };
+  /** Signed unsubscribe and confirmation links in emails (`temporal.yaml` `links`). */
+  readonly links?: SignedLinksOptions;
   readonly twilio?: {
     readonly accountSid: string;
     readonly authToken: string;
@@ -85,7 +89,7 @@ export function createProviderChannels(settings: ProviderSettings): JourneyActiv
         client: new Resend(resend.apiKey, resend.baseUrl ? { baseUrl: resend.baseUrl } : undefined),
         from: resend.from,
         templates,
-        unsubscribeUrl: resend.unsubscribeUrl,
+        links: settings.links && createSignedLinks(settings.links),
       }),
     sms:
       twilio &&

@@ -1,9 +1,10 @@
 import type { Resend } from 'resend';
 import type { SendEmailRequest } from '../src/journey';
 import type { Delivered } from './channel';
-import { defaultEmailTemplates, type EmailTemplates } from './email-templates';
+import { defaultEmailTemplates, type EmailTemplates, type RenderedEmail } from './email-templates';
 import { deliveryTags } from './delivery-tags';
 import { providerFailure } from './provider-errors';
+import type { SignedLinks } from './signed-links';
 
 export interface ResendEmailOptions {
   /** A real `resend` client; point it at a fake with `new Resend(key, { baseUrl })`. */
@@ -12,8 +13,12 @@ export interface ResendEmailOptions {
   readonly from: string;
   /** Templates by name, merged over the bundled ones. */
   readonly templates?: EmailTemplates;
-  /** Where List-Unsubscribe points; `{customerId}` is replaced. */
-  readonly unsubscribeUrl?: string;
+  /**
+   * Signed unsubscribe and confirmation links. With them every email's template data carries
+   * `unsubscribeUrl` and `confirmUrl`, and marketing emails get `List-Unsubscribe` with one-click POST
+   * (RFC 8058), which Gmail and Yahoo require of bulk senders.
+   */
+  readonly links?: SignedLinks;
 }
 
 /**
@@ -36,19 +41,36 @@ export function createResendEmail(
         `no email template "${request.template}" is registered on the worker (known: ${Object.keys(templates).join(', ')})`,
       );
     }
-    const rendered = template(request.data);
-    const unsubscribe = options.unsubscribeUrl?.replace(
-      '{customerId}',
-      encodeURIComponent(request.customerId),
-    );
+    // A topic's email unsubscribes from that topic only; otherwise from marketing email.
+    const target = request.topic ? { topic: request.topic } : { channel: 'email' };
+    const unsubscribe = options.links?.unsubscribe(request.customerId, target);
+    let rendered: RenderedEmail;
+    try {
+      rendered = template({
+        ...request.data,
+        ...(options.links && {
+          unsubscribeUrl: unsubscribe,
+          confirmUrl: options.links.confirm(request.customerId, target),
+        }),
+      });
+    } catch (err) {
+      // A template that cannot render will not render on a retry either.
+      const message = err instanceof Error ? err.message : String(err);
+      throw providerFailure('resend', 422, 'template_failed', `template "${request.template}": ${message}`);
+    }
+    const marketing = (request.category ?? 'marketing') === 'marketing';
     const { data, error, headers } = await options.client.emails.send(
       {
         from: options.from,
         to: request.to,
         ...rendered,
-        headers: unsubscribe
-          ? { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' }
-          : undefined,
+        headers:
+          unsubscribe && marketing
+            ? {
+                'List-Unsubscribe': `<${unsubscribe}>`,
+                'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+              }
+            : undefined,
         tags: deliveryTags(request),
       },
       { idempotencyKey: request.idempotencyKey },

@@ -10,6 +10,7 @@
  * ```
  */
 export {
+  consentEvents,
   defineEvent,
   defineEventCatalog,
   deliveryEvents,
@@ -21,11 +22,14 @@ export {
   EVENT_SIGNAL,
   smsDelivered,
   smsFailed,
+  smsStart,
   smsStop,
   smsUndelivered,
+  subscriptionConfirmed,
 } from './events';
 export type {
   AnyEventDefinition,
+  ConsentTarget,
   EventCatalog,
   EventDefinition,
   EventInputOf,
@@ -36,6 +40,7 @@ export { defineJourney, journeySearchAttributes, journeyWorkflowId, toMs } from 
 export type {
   Channel,
   CustomerRef,
+  DeferredSend,
   Duration,
   JourneyDefinition,
   JourneyInput,

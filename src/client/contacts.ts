@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ContactPatch, ContactSnapshot, SuppressionReason } from '../contact';
 import { contactWorkflowId, isTimeZone, newContact } from '../contact';
 import { JourneyError } from '../errors';
+import type { ConsentTarget } from '../events';
 
 const subscription = z.enum(['subscribed', 'unsubscribed', 'pending']);
 
@@ -27,10 +28,12 @@ export interface Contacts {
   /** Suppresses a channel for every journey (a hard bounce, a complaint, an SMS STOP). */
   suppress(customerId: string, channel: string, reason: SuppressionReason): Promise<ContactSnapshot>;
   /** Opts out of a channel, or of one topic; takes effect at the next send of every journey. */
-  unsubscribe(
-    customerId: string,
-    what: { readonly channel?: string; readonly topic?: string },
-  ): Promise<ContactSnapshot>;
+  unsubscribe(customerId: string, what: ConsentTarget): Promise<ContactSnapshot>;
+  /**
+   * Opts in again (or confirms a `pending` double opt-in): the channel or topic is `subscribed`. An SMS
+   * STOP is lifted too; a hard bounce or a complaint is not, since the provider would refuse anyway.
+   */
+  resubscribe(customerId: string, what: ConsentTarget): Promise<ContactSnapshot>;
 }
 
 /** The contacts API of a journey client (its Temporal client and task queue). */
@@ -84,15 +87,14 @@ export function createContacts(client: Client, taskQueue: string): Contacts {
         [{ channel: string; reason: SuppressionReason }]
       >('contact.suppress', { args: [{ channel, reason }], startWorkflowOperation: withStart(customerId) });
     },
-    async unsubscribe(customerId, what) {
-      if (!what?.channel === !what?.topic)
-        throw new JourneyError('CONTACT_INVALID', 'unsubscribe from a channel or a topic: pass exactly one');
-      return update(
-        customerId,
-        what.channel
-          ? { channels: { [what.channel]: 'unsubscribed' } }
-          : { topics: { [what.topic as string]: 'unsubscribed' } },
-      );
-    },
+    unsubscribe: async (customerId, what) => update(customerId, consent('unsubscribe', what, 'unsubscribed')),
+    resubscribe: async (customerId, what) => update(customerId, consent('resubscribe', what, 'subscribed')),
   };
+}
+
+/** The patch that sets one channel's or topic's subscription. */
+function consent(verb: string, what: ConsentTarget, to: 'subscribed' | 'unsubscribed'): ContactPatch {
+  if (!what?.channel === !what?.topic)
+    throw new JourneyError('CONTACT_INVALID', `${verb} a channel or a topic: pass exactly one`);
+  return what.channel ? { channels: { [what.channel]: to } } : { topics: { [what.topic as string]: to } };
 }

@@ -10,9 +10,12 @@ import { connectTemporal, type ConnectedClient } from './connect';
 import { createContacts, type Contacts } from './contacts';
 import { EventValidationError, JourneyError, JourneyNotFoundError } from '../errors';
 import {
+  consentEvents,
   defineEventCatalog,
   EVENT_SIGNAL,
+  subscriptionConfirmed,
   type AnyEventDefinition,
+  type ConsentTarget,
   type EventInputOf,
   type JourneyEvent,
 } from '../events';
@@ -151,7 +154,9 @@ export async function createJourneyClient<TEvents extends AnyEventDefinition = A
   const catalog = defineEventCatalog([
     ...journeys.flatMap((j) => [j.trigger, ...j.goals, ...j.events].filter((e) => e !== undefined)),
     ...(options.events ?? []),
+    ...consentEvents,
   ]);
+  const contacts = createContacts(client, taskQueue);
 
   const startOptions = (
     journey: JourneyDefinition,
@@ -224,7 +229,7 @@ export async function createJourneyClient<TEvents extends AnyEventDefinition = A
 
   return {
     temporal: client,
-    contacts: createContacts(client, taskQueue),
+    contacts,
     workflowId,
 
     async enroll(ref, enrollOptions) {
@@ -264,6 +269,9 @@ export async function createJourneyClient<TEvents extends AnyEventDefinition = A
         data: raw?.data,
         at,
       });
+      // A confirmation changes consent first, so a journey that waits for it may send marketing at once.
+      if (event.type === subscriptionConfirmed.name)
+        await contacts.resubscribe(customer.id, event.data as ConsentTarget);
       const routes = routesOf(journeys, event);
       const deliveries = (await Promise.all(routes.map((route) => deliver(route, event, customer)))).flat();
       return { event, deliveries };

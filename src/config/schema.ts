@@ -63,7 +63,6 @@ export const resendSchema = z
     apiKeyEnv: z.string().min(1).default('RESEND_API_KEY'),
     /** Overrides Resend's API address (e.g. a local fake); `RESEND_BASE_URL` works too. */
     baseUrl: z.url().optional(),
-    unsubscribeUrl: z.url().optional(),
   })
   .strict();
 
@@ -166,6 +165,17 @@ export const configSchema = z
       .strict()
       .default({}),
     contacts: contactsSchema.default({ caps: [], quietHours: {}, overCap: 'defer', defaultTimeZone: 'UTC' }),
+    /**
+     * Signed unsubscribe and double opt-in links in emails: `baseUrl` is where customers reach the
+     * journeys' HTTP server (`createWebhookServer`), `secretEnv` the variable holding the signing secret.
+     */
+    links: z
+      .object({
+        baseUrl: z.url(),
+        secretEnv: z.string().min(1).default('JOURNEYS_LINK_SECRET'),
+      })
+      .strict()
+      .optional(),
     /** Retry policy and timeouts per channel (`email`, `sms`, `webhook`, `push`, a custom one, or `default`). */
     channels: z.record(z.string(), channelOptionsSchema).default({}),
   })

@@ -29,6 +29,8 @@ export const smsUndelivered = defineEvent('sms.undelivered', deliveryEventSchema
 export const smsFailed = defineEvent('sms.failed', deliveryEventSchema);
 /** The customer texted STOP (or another opt-out word): Twilio refuses further sends with 21610. */
 export const smsStop = defineEvent('sms.stop', deliveryEventSchema.partial({ messageId: true }));
+/** The customer texted START (or UNSTOP, YES) after a STOP: SMS is subscribed again. */
+export const smsStart = defineEvent('sms.start', deliveryEventSchema.partial({ messageId: true }));
 
 /** Every delivery event, for a catalog. */
 export const deliveryEvents = [
@@ -41,4 +43,5 @@ export const deliveryEvents = [
   smsUndelivered,
   smsFailed,
   smsStop,
+  smsStart,
 ] as const;

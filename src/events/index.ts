@@ -30,7 +30,10 @@ export {
   emailOpened,
   smsDelivered,
   smsFailed,
+  smsStart,
   smsStop,
   smsUndelivered,
 } from './delivery';
+export { consentEvents, consentTargetSchema, subscriptionConfirmed } from './consent';
+export type { ConsentTarget } from './consent';
 export type { DeliveryEventData } from './delivery';

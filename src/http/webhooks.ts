@@ -6,6 +6,7 @@ import { readDeliveryTags } from '../../activities';
 import type { JourneyClient } from '../client';
 import type { SuppressionReason } from '../contact';
 import type { DeliveryEventData } from '../events';
+import { linkHandlers, type Handler } from './links';
 
 /** Resend's webhook types we turn into customer events; others (`email.sent`, …) are acknowledged and dropped. */
 const RESEND_EVENTS: Record<string, string> = {
@@ -23,6 +24,7 @@ const TWILIO_STATUSES: Record<string, string> = {
 };
 
 const OPT_OUT = /^\s*(stop|stopall|unsubscribe|cancel|end|quit|optout|revoke)\s*$/i;
+const OPT_IN = /^\s*(start|unstop|yes)\s*$/i;
 
 export interface WebhookServerOptions {
   /** Emits the delivery events; it must know the delivery event types (pass `deliveryEvents` as `events`). */
@@ -34,6 +36,11 @@ export interface WebhookServerOptions {
    * this server's address as Twilio calls it (signatures cover the full URL); defaults to the local one.
    */
   readonly twilio?: { readonly authToken: string; readonly publicUrl?: string };
+  /**
+   * The secret of the signed unsubscribe and confirmation links in emails (`temporal.yaml` `links`): with
+   * it this server answers `/unsubscribe`, `/resubscribe` and `/confirm`.
+   */
+  readonly links?: { readonly secret: string };
   /** Finds the customer who owns a phone number, for inbound STOP (your own store; Temporal keeps no PII). */
   readonly customerByPhone?: (phone: string) => string | undefined | Promise<string | undefined>;
   readonly port?: number;
@@ -52,6 +59,8 @@ export interface WebhookServer {
  * Twilio: `X-Twilio-Signature`) and emits them as customer events (`email.clicked`, `sms.delivered`,
  * `sms.stop`, …), so `waitFor(emailClicked, …)` sees real clicks. A forged or unsigned request gets 401 and
  * emits nothing. Each webhook's own id becomes the event id, so a provider's retry is handled once.
+ * Bounces, complaints and STOP suppress the channel at the customer's contact; START lifts a STOP. With
+ * `links` it also answers the signed unsubscribe and double opt-in links in emails (see `linkHandlers`).
  */
 export async function createWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
   const log = options.onEvent ?? (() => undefined);
@@ -67,79 +76,85 @@ export async function createWebhookServer(options: WebhookServerOptions): Promis
   const emit = async (type: string, id: string, customerId: string, data: DeliveryEventData) => {
     const suppress = SUPPRESS[type];
     if (suppress) await options.journeys.contacts.suppress(customerId, suppress[0], suppress[1]);
+    if (type === 'sms.start') await options.journeys.contacts.resubscribe(customerId, { channel: 'sms' });
     await options.journeys.emit({ id, type, customer: customerId, data });
     log(`webhook  ${type.padEnd(16)} ${customerId}${data.step ? ` (${data.journey}/${data.step})` : ''}`);
   };
 
-  const handlers: Record<string, (req: IncomingMessage, body: string, res: ServerResponse) => Promise<void>> =
-    {
-      '/webhooks/resend': async (req, body, res) => {
-        if (!options.resend) return reply(res, 404, 'Resend webhooks are not configured');
-        let event: {
-          type?: string;
-          data?: {
-            email_id?: string;
-            tags?: unknown;
-            click?: { link?: string };
-            bounce?: { message?: string };
-          };
+  const handlers: Record<string, Handler> = {
+    ...(options.links && linkHandlers(options.journeys, options.links.secret)),
+    'POST /webhooks/resend': async (req, body, res) => {
+      if (!options.resend) return reply(res, 404, 'Resend webhooks are not configured');
+      let event: {
+        type?: string;
+        data?: {
+          email_id?: string;
+          tags?: unknown;
+          click?: { link?: string };
+          bounce?: { message?: string };
         };
-        try {
-          event = resend.webhooks.verify({
-            payload: body,
-            headers: {
-              id: header(req, 'svix-id'),
-              timestamp: header(req, 'svix-timestamp'),
-              signature: header(req, 'svix-signature'),
-            },
-            webhookSecret: options.resend.webhookSecret,
-          }) as typeof event;
-        } catch {
-          return reply(res, 401, 'invalid signature');
-        }
-        const type = RESEND_EVENTS[event.type ?? ''];
-        const tags = readDeliveryTags(event.data?.tags);
-        if (!type || !tags.customerId || !event.data?.email_id) return reply(res, 200, 'ignored');
-        await emit(type, header(req, 'svix-id'), tags.customerId, {
-          messageId: event.data.email_id,
-          journey: tags.journey,
-          step: tags.step,
-          key: tags.key,
-          url: event.data.click?.link,
-          reason: event.data.bounce?.message,
-        });
-        return reply(res, 200, 'ok');
-      },
+      };
+      try {
+        event = resend.webhooks.verify({
+          payload: body,
+          headers: {
+            id: header(req, 'svix-id'),
+            timestamp: header(req, 'svix-timestamp'),
+            signature: header(req, 'svix-signature'),
+          },
+          webhookSecret: options.resend.webhookSecret,
+        }) as typeof event;
+      } catch {
+        return reply(res, 401, 'invalid signature');
+      }
+      const type = RESEND_EVENTS[event.type ?? ''];
+      const tags = readDeliveryTags(event.data?.tags);
+      if (!type || !tags.customerId || !event.data?.email_id) return reply(res, 200, 'ignored');
+      await emit(type, header(req, 'svix-id'), tags.customerId, {
+        messageId: event.data.email_id,
+        journey: tags.journey,
+        step: tags.step,
+        key: tags.key,
+        url: event.data.click?.link,
+        reason: event.data.bounce?.message,
+      });
+      return reply(res, 200, 'ok');
+    },
 
-      '/webhooks/twilio/status': async (req, body, res) => {
-        const params = verifiedTwilio(req, body);
-        if (!params) return reply(res, 401, 'invalid signature');
-        const url = new URL(req.url ?? '/', 'http://local');
-        const type = TWILIO_STATUSES[params.MessageStatus ?? ''];
-        const customerId = url.searchParams.get('customer');
-        if (!type || !customerId || !params.MessageSid) return reply(res, 200, 'ignored');
-        await emit(type, `${params.MessageSid}:${params.MessageStatus}`, customerId, {
-          messageId: params.MessageSid,
-          journey: url.searchParams.get('journey') ?? undefined,
-          step: url.searchParams.get('step') ?? undefined,
-          key: url.searchParams.get('key') ?? undefined,
-          reason: params.ErrorCode,
-        });
-        return reply(res, 200, 'ok');
-      },
+    'POST /webhooks/twilio/status': async (req, body, res) => {
+      const params = verifiedTwilio(req, body);
+      if (!params) return reply(res, 401, 'invalid signature');
+      const url = new URL(req.url ?? '/', 'http://local');
+      const type = TWILIO_STATUSES[params.MessageStatus ?? ''];
+      const customerId = url.searchParams.get('customer');
+      if (!type || !customerId || !params.MessageSid) return reply(res, 200, 'ignored');
+      await emit(type, `${params.MessageSid}:${params.MessageStatus}`, customerId, {
+        messageId: params.MessageSid,
+        journey: url.searchParams.get('journey') ?? undefined,
+        step: url.searchParams.get('step') ?? undefined,
+        key: url.searchParams.get('key') ?? undefined,
+        reason: params.ErrorCode,
+      });
+      return reply(res, 200, 'ok');
+    },
 
-      '/webhooks/twilio/inbound': async (req, body, res) => {
-        const params = verifiedTwilio(req, body);
-        if (!params) return reply(res, 401, 'invalid signature');
-        const stop = params.OptOutType === 'STOP' || OPT_OUT.test(params.Body ?? '');
-        const customerId = stop && params.From ? await options.customerByPhone?.(params.From) : undefined;
-        if (customerId && params.MessageSid)
-          await emit('sms.stop', params.MessageSid, customerId, { messageId: params.MessageSid });
-        // Empty TwiML: Twilio sends its own STOP confirmation.
-        res.writeHead(200, { 'content-type': 'text/xml' });
-        res.end('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
-      },
-    };
+    'POST /webhooks/twilio/inbound': async (req, body, res) => {
+      const params = verifiedTwilio(req, body);
+      if (!params) return reply(res, 401, 'invalid signature');
+      const type =
+        params.OptOutType === 'STOP' || OPT_OUT.test(params.Body ?? '')
+          ? 'sms.stop'
+          : params.OptOutType === 'START' || OPT_IN.test(params.Body ?? '')
+            ? 'sms.start'
+            : undefined;
+      const customerId = type && params.From ? await options.customerByPhone?.(params.From) : undefined;
+      if (type && customerId && params.MessageSid)
+        await emit(type, params.MessageSid, customerId, { messageId: params.MessageSid });
+      // Empty TwiML: Twilio sends its own STOP confirmation.
+      res.writeHead(200, { 'content-type': 'text/xml' });
+      res.end('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
+    },
+  };
 
   function verifiedTwilio(req: IncomingMessage, body: string): Record<string, string> | undefined {
     if (!options.twilio) return undefined;
@@ -155,8 +170,7 @@ export async function createWebhookServer(options: WebhookServerOptions): Promis
     void (async () => {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
-      const handler =
-        req.method === 'POST' ? handlers[new URL(req.url ?? '/', 'http://local').pathname] : undefined;
+      const handler = handlers[`${req.method} ${new URL(req.url ?? '/', 'http://local').pathname}`];
       if (!handler) return reply(res, 404, 'not found');
       try {
         await handler(req, Buffer.concat(chunks).toString('utf8'), res);

@@ -23,6 +23,9 @@ export interface SendEmailRequest extends SendContext {
   readonly to: string;
   readonly template: string;
   readonly data: Readonly<Record<string, unknown>>;
+  /** From `SendOptions`: marketing emails carry List-Unsubscribe; a topic's link unsubscribes from it alone. */
+  readonly category?: 'marketing' | 'transactional';
+  readonly topic?: string;
 }
 
 export interface SendSmsRequest extends SendContext {

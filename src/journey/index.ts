@@ -11,6 +11,7 @@ export { journeySearchAttributes, journeySearchAttributeKeys } from './search-at
 export { EXIT_SIGNAL, STATE_QUERY } from './protocol';
 export type {
   CustomerRef,
+  DeferredSend,
   ExitRequest,
   JourneyInput,
   JourneyOutcome,

@@ -34,6 +34,16 @@ export interface JourneyState {
   readonly reenterableAt: string | null;
   /** Every send, in order, with its step, status and provider message id. */
   readonly sends: readonly SendRecord[];
+  /** A send the customer's contact deferred (quiet hours, a full cap), while the journey waits for its slot. */
+  readonly deferred: DeferredSend | null;
+}
+
+/** A send waiting for the slot its contact named; `until` is wall time (the contact's rules run on the real clock). */
+export interface DeferredSend {
+  readonly channel: string;
+  readonly step: string;
+  readonly until: string;
+  readonly reason: 'quiet_hours' | 'frequency_cap';
 }
 
 /** Arguments a journey workflow is started with. */

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleOption } from '@temporalio/worker';
@@ -115,11 +115,14 @@ export async function createJourneyTestEnvironment(
         taskQueue,
         channels: options.channelOptions,
       });
-      // Delivery webhooks of this run's messages come back to this run's journeys.
+      // Delivery webhooks of this run's messages come back to this run's journeys, and so do the clicks
+      // on its emails' unsubscribe and confirmation links.
+      const linkSecret = randomBytes(32).toString('hex');
       const webhooks = await createWebhookServer({
         journeys: client,
         resend: { webhookSecret: fakes.resendWebhookSecret },
         twilio: { authToken: fakes.twilio.authToken },
+        links: { secret: linkSecret },
         customerByPhone: options.customerByPhone,
       });
       fakes.resend.webhook = { url: `${webhooks.url}/webhooks/resend`, secret: fakes.resendWebhookSecret };
@@ -129,6 +132,7 @@ export async function createJourneyTestEnvironment(
         custom: options.channels,
         statusCallback: `${webhooks.url}/webhooks/twilio/status`,
         gate: { client: env.client, taskQueue, policy: options.sendPolicy ?? OPEN_POLICY },
+        links: { baseUrl: webhooks.url, secret: linkSecret },
       });
       const worker = await Worker.create({
         connection: env.nativeConnection,

@@ -2,6 +2,7 @@ import {
   createProviderChannels,
   type ChannelSender,
   type ContactGateOptions,
+  type SignedLinksOptions,
   type JourneyActivities,
   type EmailTemplates,
 } from '../../activities';
@@ -23,6 +24,8 @@ export interface FakeChannelOptions {
   readonly custom?: Readonly<Record<string, ChannelSender<never>>>;
   /** The contact gate: a Temporal client, the worker's task queue and the rules. */
   readonly gate?: ContactGateOptions;
+  /** Signed unsubscribe and confirmation links in emails, answered by a webhook server with the same secret. */
+  readonly links?: SignedLinksOptions;
 }
 
 /**
@@ -80,11 +83,12 @@ export async function startProviderFakes(
     resendApiKey,
     resendWebhookSecret,
     sinkSecret,
-    activities: ({ templates, statusCallback, custom, gate } = {}) =>
+    activities: ({ templates, statusCallback, custom, gate, links } = {}) =>
       createProviderChannels({
         templates,
         custom,
         gate,
+        links,
         resend: { apiKey: resendApiKey, from: FAKE_EMAIL_FROM, baseUrl: resend.url },
         twilio: {
           accountSid: twilio.accountSid,

@@ -154,11 +154,14 @@ export class TwilioFake extends HttpFake {
 
   /**
    * A customer texts the sending number. STOP (and Twilio's other opt-out words) opts them out, as
-   * Twilio's Advanced Opt-Out does: later sends to them fail with 21610.
+   * Twilio's Advanced Opt-Out does: later sends to them fail with 21610. START, UNSTOP or YES opts them
+   * back in.
    */
   async receive(from: string, body: string, to = '+15005550006'): Promise<number> {
     const optOut = /^\s*(stop|stopall|unsubscribe|cancel|end|quit|optout|revoke)\s*$/i.test(body);
+    const optIn = /^\s*(start|unstop|yes)\s*$/i.test(body);
     if (optOut) this.stopped.add(from);
+    if (optIn) this.stopped.delete(from);
     if (!this.inboundUrl) return 0;
     const params: Record<string, string> = {
       AccountSid: this.accountSid,
@@ -169,7 +172,7 @@ export class TwilioFake extends HttpFake {
       NumMedia: '0',
       NumSegments: '1',
       To: to,
-      ...(optOut ? { OptOutType: 'STOP' } : {}),
+      ...(optOut ? { OptOutType: 'STOP' } : optIn ? { OptOutType: 'START' } : {}),
     };
     return this.post(this.inboundUrl, params);
   }

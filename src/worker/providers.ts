@@ -28,16 +28,14 @@ export function createProviderActivities(
   options: ProviderActivitiesOptions = {},
 ): JourneyActivities {
   const env = options.env ?? process.env;
-  const need = (name: string, provider: string) => {
+  /** An environment variable a setting names, at `path` in temporal.yaml. */
+  const need = (name: string, path: string) => {
     const value = env[name];
     if (!value) {
-      throw new ConfigError(
-        `Environment variable ${name} (providers.${provider} in temporal.yaml) is not set.`,
-        {
-          file: config.file,
-          path: `providers.${provider}`,
-        },
-      );
+      throw new ConfigError(`Environment variable ${name} (${path} in temporal.yaml) is not set.`, {
+        file: config.file,
+        path,
+      });
     }
     return value;
   };
@@ -48,14 +46,14 @@ export function createProviderActivities(
     custom: options.custom,
     gate: options.gate && { ...options.gate, policy: config.contacts as SendPolicy },
     resend: resend && {
-      apiKey: need(resend.apiKeyEnv, 'resend'),
+      apiKey: need(resend.apiKeyEnv, 'providers.resend'),
       from: resend.from,
       baseUrl: resend.baseUrl,
-      unsubscribeUrl: resend.unsubscribeUrl,
     },
+    links: config.links && { baseUrl: config.links.baseUrl, secret: need(config.links.secretEnv, 'links') },
     twilio: twilio && {
-      accountSid: need(twilio.accountSidEnv, 'twilio'),
-      authToken: need(twilio.authTokenEnv, 'twilio'),
+      accountSid: need(twilio.accountSidEnv, 'providers.twilio'),
+      authToken: need(twilio.authTokenEnv, 'providers.twilio'),
       from: twilio.from,
       baseUrl: twilio.baseUrl,
       statusCallback: twilio.statusCallback,
@@ -65,9 +63,9 @@ export function createProviderActivities(
       Object.fromEntries(
         Object.entries(webhooks).map(([name, target]) => [
           name,
-          { url: target.url, secret: secret(target.secretEnv, `webhooks.${name}`) },
+          { url: target.url, secret: secret(target.secretEnv, `providers.webhooks.${name}`) },
         ]),
       ),
-    push: push && { url: push.url, secret: secret(push.secretEnv, 'push') },
+    push: push && { url: push.url, secret: secret(push.secretEnv, 'providers.push') },
   });
 }

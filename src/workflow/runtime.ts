@@ -3,6 +3,7 @@ import { isJourneyError } from '../errors';
 import { parseEnvelope, parseEventData, type JourneyEvent } from '../events';
 import {
   journeySearchAttributes as attrs,
+  type DeferredSend,
   type JourneyDefinition,
   type JourneyInput,
   type JourneyOutcome,
@@ -39,6 +40,7 @@ export class JourneyRuntime {
   convertedAfter: string | null = null;
   waitingFor: readonly string[] | null = null;
   reenterableAt: string | null = null;
+  deferred: DeferredSend | null = null;
   rejectedEvents = 0;
   /** Events that arrived and no `waitFor` has taken yet, in arrival order. */
   readonly buffer: JourneyEvent[] = [];
@@ -142,6 +144,7 @@ export class JourneyRuntime {
       rejectedEvents: this.rejectedEvents,
       reenterableAt: this.reenterableAt,
       sends: [...this.sends],
+      deferred: this.deferred,
     };
   }
 

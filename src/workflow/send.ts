@@ -151,7 +151,12 @@ async function askContact(
     });
     if (answer.decision === 'allow') return undefined;
     if (answer.decision === 'suppress') return answer.reason;
-    await temporalSleep(Math.max(1, answer.until - Date.now()));
+    runtime.deferred = { channel, step, until: new Date(answer.until).toISOString(), reason: answer.reason };
+    try {
+      await temporalSleep(Math.max(1, answer.until - Date.now()));
+    } finally {
+      runtime.deferred = null;
+    }
   }
 }
 
@@ -193,7 +198,7 @@ export const send = {
     const to = runtime.input.customer.email;
     if (!to) return skipped(runtime, 'email', context.step, 'no_email_address');
     return gated(runtime, 'email', context, options, () =>
-      activityOf(runtime, 'email')({ ...context, to, template, data }),
+      activityOf(runtime, 'email')({ ...context, to, template, data, ...options }),
     );
   },
 

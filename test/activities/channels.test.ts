@@ -7,15 +7,18 @@ import { Resend } from 'resend';
 import {
   createResendEmail,
   createTwilioClient,
+  createSignedLinks,
   createTwilioSms,
   deliveryTags,
   readDeliveryTags,
+  readLinkToken,
 } from '../../activities';
 import { parseConfig } from '../../src/config';
 import type { SendContext } from '../../src/journey';
 import { createProviderActivities } from '../../src/worker';
 import { countSegments, FAKE_SMS_FROM, startProviderFakes, type ProviderFakes } from '../../src/testing';
 
+const LINK_SECRET = 'test-link-secret-0123456789abcdef0123';
 let fakes: ProviderFakes;
 beforeAll(async () => {
   fakes = await startProviderFakes();
@@ -33,7 +36,7 @@ const email = () =>
   createResendEmail({
     client: new Resend(fakes.resendApiKey, { baseUrl: fakes.resend.url }),
     from: 'Shop <shop@example.com>',
-    unsubscribeUrl: 'https://shop.example/unsubscribe/{customerId}',
+    links: createSignedLinks({ baseUrl: 'https://shop.example/', secret: LINK_SECRET }),
   });
 const sms = () =>
   createTwilioSms({
@@ -68,12 +71,66 @@ test('an email reaches Resend rendered, tagged, with List-Unsubscribe and the id
     subject: 'You left Tea in your cart',
     idempotencyKey: request.idempotencyKey,
     headers: {
-      'List-Unsubscribe': '<https://shop.example/unsubscribe/c1>',
+      'List-Unsubscribe': expect.stringMatching(
+        /^<https:\/\/shop\.example\/unsubscribe\?token=[\w-]+\.[\w-]+>$/,
+      ),
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     },
     tags: deliveryTags({ journey: 'abandoned-cart', customerId: 'c1', step: 'reminder' }),
   });
   expect(sent?.html).toContain('<a href="https://shop.example/c/1">');
+  // The link names its customer and channel, signed: nobody can turn it into somebody else's.
+  const link = new URL(/<(.*)>/.exec(sent!.headers['List-Unsubscribe']!)![1]!);
+  const token = link.searchParams.get('token')!;
+  expect(readLinkToken(LINK_SECRET, token)).toEqual({
+    action: 'unsubscribe',
+    customerId: 'c1',
+    channel: 'email',
+  });
+  expect(sent?.text).toContain(`Unsubscribe: ${link.href}`);
+  const [payload, mac] = token.split('.') as [string, string];
+  const forged = Buffer.from(
+    JSON.stringify({ action: 'unsubscribe', customerId: 'c2', channel: 'email' }),
+  ).toString('base64url');
+  expect(readLinkToken(LINK_SECRET, `${forged}.${mac}`)).toBeUndefined();
+  expect(readLinkToken('another-secret-of-at-least-32-characters', `${payload}.${mac}`)).toBeUndefined();
+});
+
+test('a transactional email carries no List-Unsubscribe; a topic email unsubscribes from its topic alone', async () => {
+  await email()({
+    ...context(),
+    to: 'tx@example.com',
+    template: 'cart-reminder',
+    data: {},
+    category: 'transactional',
+  });
+  expect(fakes.outbox.emails('tx@example.com')[0]?.headers).toEqual({});
+  await email()({
+    ...context(),
+    to: 'topic@example.com',
+    template: 'cart-reminder',
+    data: {},
+    topic: 'tips',
+  });
+  const header = fakes.outbox.emails('topic@example.com')[0]!.headers['List-Unsubscribe']!;
+  const token = new URL(/<(.*)>/.exec(header)![1]!).searchParams.get('token')!;
+  expect(readLinkToken(LINK_SECRET, token)).toEqual({
+    action: 'unsubscribe',
+    customerId: 'c1',
+    topic: 'tips',
+  });
+});
+
+test('a template that cannot render fails at once instead of retrying', async () => {
+  const err = await failure(
+    createResendEmail({
+      client: new Resend(fakes.resendApiKey, { baseUrl: fakes.resend.url }),
+      from: 'Shop <shop@example.com>',
+    })({ ...context(), to: 'noconfirm@example.com', template: 'confirm-subscription', data: {} }),
+  );
+  expect(err).toBeInstanceOf(ApplicationFailure);
+  expect((err as ApplicationFailure).nonRetryable).toBe(true);
+  expect((err as ApplicationFailure).type).toBe('template_failed');
 });
 
 test('the same idempotency key sends once; reused with another payload it is a permanent error', async () => {

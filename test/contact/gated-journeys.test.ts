@@ -60,6 +60,11 @@ test('two journeys, one marketing email a day: the second waits for the next day
     const second = await journeys.enroll(oneSend, { customer: c, data: { channel: 'email' } });
     await t.env.sleep('12 hours');
     expect(t.outbox.emails(c.email)).toHaveLength(1); // still waiting for its slot
+    const waiting = await journeys.state(oneSend, { customerId: c.id });
+    expect(waiting.deferred).toMatchObject({ channel: 'email', step: 'send', reason: 'frequency_cap' });
+    // The slot opens a day after the first send was allowed (recorded a moment before it was sent).
+    const opens = Date.parse(waiting.deferred!.until) - Date.parse(sendOf(firstState).at);
+    expect(Math.abs(opens - DAY)).toBeLessThan(60_000);
     const secondState = await settle(second.workflowId, '12 hours');
     expect(sendOf(firstState)).toMatchObject({ status: 'sent' });
     expect(sendOf(secondState)).toMatchObject({ status: 'sent' });
