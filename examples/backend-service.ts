@@ -27,15 +27,68 @@ export function demoCarts(run = Date.now().toString(36)): Record<DemoCustomer, s
   };
 }
 
+/** Cities around the world, for the demo's time zones. */
+const ZONES = [
+  'Pacific/Honolulu',
+  'America/Los_Angeles',
+  'America/Chicago',
+  'America/New_York',
+  'America/Sao_Paulo',
+  'Atlantic/Azores',
+  'Europe/London',
+  'Europe/Berlin',
+  'Europe/Moscow',
+  'Asia/Dubai',
+  'Asia/Kolkata',
+  'Asia/Bangkok',
+  'Asia/Shanghai',
+  'Asia/Tokyo',
+  'Australia/Sydney',
+  'Pacific/Auckland',
+];
+
+/** The hour of day (0–23, fractional) in a time zone at `now`. */
+export function localHour(timeZone: string, now = new Date()): number {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hour: 'numeric',
+    minute: 'numeric',
+    hourCycle: 'h23',
+  })
+    .formatToParts(now)
+    .reduce<Record<string, number>>((acc, p) => ({ ...acc, [p.type]: Number(p.value) }), {});
+  return (parts.hour ?? 0) + (parts.minute ?? 0) / 60;
+}
+
+/** The zone whose local time is closest to `hour` right now: the demo needs one at night and one by day. */
+export function zoneAt(hour: number, now = new Date()): string {
+  const distance = (zone: string) => {
+    const d = Math.abs(localHour(zone, now) - hour);
+    return Math.min(d, 24 - d);
+  };
+  return ZONES.reduce((best, zone) => (distance(zone) < distance(best) ? zone : best));
+}
+
 /**
  * Each customer abandons a cart; Linus comes back and orders a moment later. Edsger has unsubscribed from
- * email before, which his contact remembers for every journey.
+ * email before, which his contact remembers for every journey, and lives where it is night now: with
+ * `temporal.yaml`'s quiet hours his SMS waits for 09:00 his time.
  */
 export async function emitCheckoutEvents(
   journeys: JourneyClient,
   carts: Record<DemoCustomer, string>,
   log: (line: string) => void,
-): Promise<void> {
+): Promise<Record<DemoCustomer, string>> {
+  const day = zoneAt(14);
+  const night = zoneAt(4);
+  const zones = { ada: day, grace: day, linus: day, edsger: night };
+  for (const name of Object.keys(demoCustomers) as DemoCustomer[]) {
+    const timeZone = zones[name];
+    await journeys.contacts.update(demoCustomers[name].id, { timeZone });
+    log(
+      `backend  time zone        ${demoCustomers[name].id} ${timeZone} (${clock(localHour(timeZone))} there)`,
+    );
+  }
   await journeys.contacts.unsubscribe(demoCustomers.edsger.id, { channel: 'email' });
   log(`backend  unsubscribed     ${demoCustomers.edsger.id} from email`);
   const items: Record<DemoCustomer, string[]> = {
@@ -59,6 +112,7 @@ export async function emitCheckoutEvents(
     data: { orderId: `order-${carts.linus}`, cartId: carts.linus, total: 24 },
   });
   log(`backend  order.placed     ${demoCustomers.linus.id} ${carts.linus}`);
+  return zones;
 }
 
 async function main(): Promise<void> {
@@ -95,17 +149,22 @@ export interface ScenarioContext {
   readonly log: (line: string) => void;
 }
 
+/** How each customer's journey should stand at the end of the demo; `deferred` means waiting for quiet hours to end. */
 const expected: Record<DemoCustomer, { outcome: string; steps: string[] }> = {
   ada: { outcome: 'completed', steps: ['reminder-email', 'reminder-sms'] },
   grace: { outcome: 'completed', steps: ['reminder-email'] },
   linus: { outcome: 'converted', steps: [] },
-  edsger: { outcome: 'completed', steps: ['reminder-email', 'reminder-sms'] },
+  edsger: { outcome: 'deferred', steps: ['reminder-email', 'reminder-sms'] },
 };
+
+const clock = (hour: number) =>
+  `${String(Math.floor(hour)).padStart(2, '0')}:${String(Math.round((hour % 1) * 60) % 60).padStart(2, '0')}`;
 
 /**
  * The demo run by `journeys dev`: three customers abandon carts; Ada and Grace open their reminder emails
  * and Grace clicks hers (the fake sends Resend's webhooks, which come back as `email.opened` and
- * `email.clicked`), Linus orders at once. Resolves true when every journey ended as expected.
+ * `email.clicked`), Linus orders at once, Edsger's SMS waits for the end of his quiet hours. Resolves true when
+ * every journey stands where it should.
  */
 export async function runScenario(
   { journeys, outbox, inbox, log }: ScenarioContext,
@@ -124,7 +183,7 @@ export async function runScenario(
         .catch(failed);
     }
   });
-  await emitCheckoutEvents(journeys, carts, log);
+  const zones = await emitCheckoutEvents(journeys, carts, log);
 
   const deadline = Date.now() + timeoutMs;
   const pending = new Set(Object.keys(demoCustomers) as DemoCustomer[]);
@@ -135,17 +194,25 @@ export async function runScenario(
         customerId: demoCustomers[name].id,
         key: carts[name],
       });
-      if (state.outcome === null) continue;
+      // A journey waiting out the customer's quiet hours stays durable on the server; the demo reports it.
+      const standing = state.outcome ?? (state.deferred ? 'deferred' : null);
+      if (standing === null) continue;
       pending.delete(name);
       const steps = state.steps.map((s) => s.name);
-      const good = state.outcome === expected[name].outcome && steps.join() === expected[name].steps.join();
+      const good = standing === expected[name].outcome && steps.join() === expected[name].steps.join();
       ok &&= good;
       // Sends the customer's contact held back, with its reason.
       const held = state.sends.flatMap((s) =>
         s.status === 'suppressed' ? [`${s.channel} suppressed: ${s.reason}`] : [],
       );
+      if (state.deferred) {
+        const until = new Date(state.deferred.until);
+        held.push(
+          `${state.deferred.channel} deferred: ${state.deferred.reason} until ${clock(localHour(zones[name], until))} ${zones[name]}`,
+        );
+      }
       log(
-        `journey  ${demoCustomers[name].id.padEnd(11)} ${state.outcome}${steps.length ? ` after ${steps.join(' → ')}` : ', nothing sent'}${held.length ? ` (${held.join(', ')})` : ''}${good ? '' : '  (UNEXPECTED)'}`,
+        `journey  ${demoCustomers[name].id.padEnd(11)} ${standing}${steps.length ? ` after ${steps.join(' → ')}` : ', nothing sent'}${held.length ? ` (${held.join(', ')})` : ''}${good ? '' : '  (UNEXPECTED)'}`,
       );
     }
     if (pending.size > 0) await new Promise((r) => setTimeout(r, 250));

@@ -57,10 +57,12 @@ test('journeys dev --once runs the demo to its end and exits 0', async () => {
   expect(out).toMatch(/webhook +email\.opened +cust-ada/); // opens and clicks flow back from the fakes
   expect(out).toMatch(/webhook +email\.clicked +cust-grace \(abandoned-cart\/reminder-email\)/);
   expect(out).toMatch(/webhook +sms\.delivered +cust-ada/);
+  // Edsger unsubscribed from email, and it is night where he lives: his SMS waits for 09:00 his time.
   expect(out).toMatch(
-    /journey +cust-edsger +completed after reminder-email → reminder-sms \(email suppressed: unsubscribed\)/,
+    /journey +cust-edsger +deferred after reminder-email → reminder-sms \(email suppressed: unsubscribed, sms deferred: quiet_hours until 09:00 [\w/]+\)/,
   );
-  expect(out).toContain('scenario finished: every journey ended as expected');
+  expect(out).not.toMatch(/sms +→ \+14155550104/);
+  expect(out).toContain('scenario finished: every journey is where it should be');
   expect(out).not.toContain('UNEXPECTED');
   expect(code).toBe(0);
 });

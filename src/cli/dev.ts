@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createJourneyClient, type JourneyClient, type JourneyRef } from '../client';
@@ -29,7 +30,7 @@ interface Scenario {
 /**
  * `journeys dev`: the embedded local Temporal (dev server on SQLite with WAL, Web UI), the journeys' search
  * attributes, a worker, the provider fakes and the demo backend service. `--once` runs the scenario to its
- * end and exits 0 when every journey ended as expected; otherwise it runs until Ctrl-C.
+ * end and exits 0 when every journey stands where the scenario expects it; otherwise it runs until Ctrl-C.
  */
 export async function dev(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, {
@@ -98,11 +99,17 @@ export async function dev(argv: string[]): Promise<number> {
       taskQueue: config.taskQueue,
       timeScale,
     });
-    // The fakes' delivery webhooks (opened, clicked, SMS delivered) come back as customer events.
+    // The fakes' delivery webhooks (opened, clicked, SMS delivered) come back as customer events, and the
+    // unsubscribe and confirmation links in the demo's emails work (a fresh secret unless one is set).
+    const linkSecret =
+      config.links && process.env[config.links.secretEnv]
+        ? (process.env[config.links.secretEnv] as string)
+        : randomBytes(32).toString('hex');
     const webhooks = await createWebhookServer({
       journeys,
       resend: { webhookSecret: fakes.resendWebhookSecret },
       twilio: { authToken: fakes.twilio.authToken },
+      links: { secret: linkSecret },
       onEvent: log,
     });
     closers.push(() => webhooks.close());
@@ -116,6 +123,7 @@ export async function dev(argv: string[]): Promise<number> {
       journeys: journeysModule,
       activities: fakes.activities({
         statusCallback: `${webhooks.url}/webhooks/twilio/status`,
+        links: { baseUrl: webhooks.url, secret: linkSecret },
         gate: {
           client: server.env.client,
           taskQueue: config.taskQueue,
@@ -170,7 +178,7 @@ export async function dev(argv: string[]): Promise<number> {
         });
       log(
         ok
-          ? 'scenario finished: every journey ended as expected'
+          ? 'scenario finished: every journey is where it should be'
           : 'scenario finished with unexpected outcomes',
       );
     }

@@ -65,7 +65,7 @@ export function linkHandlers(journeys: JourneyClient, secret: string): Record<st
     'POST /confirm': async (req, _body, res) => {
       const claims = claimsOf(req, 'confirm');
       if (!claims) return invalid(res);
-      // The token is the event id, so clicking twice is one confirmation for the journeys.
+      // The token's hash is the event id, so clicking twice is one confirmation for the journeys.
       const token = new URL(req.url ?? '/', 'http://local').searchParams.get('token') ?? '';
       await journeys.emit({
         id: `confirm-${createHash('sha256').update(token).digest('base64url').slice(0, 32)}`,
