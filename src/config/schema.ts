@@ -120,9 +120,21 @@ const clock = z.string().regex(/^([01]?\d|2[0-3]):[0-5]\d$/, 'a local time as HH
 /** The rules of the contact entity's send gate, across journeys. */
 export const contactsSchema = z
   .object({
-    /** Marketing messages per channel (or `any`) per rolling window, e.g. `{ channel: email, max: 3, per: 7 days }`. */
+    /**
+     * Marketing messages per channel (or `any`) per rolling window, e.g. `{ channel: email, max: 3, per: 7 days }`;
+     * with `journey`, a campaign cooldown: that journey's sends only, e.g. `{ journey: win-back, max: 1, per: 30 days }`.
+     */
     caps: z
-      .array(z.object({ channel: z.string().min(1), max: z.number().int().min(1), per: duration }).strict())
+      .array(
+        z
+          .object({
+            channel: z.string().min(1).default('any'),
+            journey: z.string().min(1).optional(),
+            max: z.number().int().min(1),
+            per: duration,
+          })
+          .strict(),
+      )
       .default([]),
     /** Per channel, in the customer's time zone: `{ sms: { from: "21:00", to: "09:00" } }`. */
     quietHours: z.record(z.string(), z.object({ from: clock, to: clock }).strict()).default({}),

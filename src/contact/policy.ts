@@ -14,6 +14,11 @@ export type SuppressionReason = 'bounced' | 'complained' | 'stopped';
 export interface FrequencyCap {
   /** A channel, or `any` for all channels together. */
   readonly channel: Channel | 'any';
+  /**
+   * Only this journey's sends count, and only its sends are held: a campaign cooldown (`{ journey:
+   * 'win-back', max: 1, per: '30 days' }` sends the win-back offer at most once a month).
+   */
+  readonly journey?: string;
   readonly max: number;
   readonly per: Duration;
 }
@@ -93,8 +98,7 @@ export function decide(
   let reason: 'quiet_hours' | 'frequency_cap' | undefined;
   for (let round = 0; round < 8; round++) {
     const quiet = quietUntil(facts, policy, request.channel, at);
-    const capped =
-      request.category === 'marketing' ? capUntil(facts, policy, request.channel, at) : undefined;
+    const capped = request.category === 'marketing' ? capUntil(facts, policy, request, at) : undefined;
     if (capped !== undefined && policy.overCap === 'suppress')
       return { decision: 'suppress', reason: 'frequency_cap' };
     const next = Math.max(quiet ?? at, capped ?? at);
@@ -120,14 +124,22 @@ function quietUntil(
   return inLocalWindow(at, zone, window.from, window.to) ? nextLocalTime(at, zone, window.to) : undefined;
 }
 
-/** When a marketing slot frees up under every cap on the channel, if one is full at `at`. */
-function capUntil(facts: ContactFacts, policy: SendPolicy, channel: Channel, at: number): number | undefined {
+/** When a marketing slot frees up under every cap on the request's channel and journey, if one is full at `at`. */
+function capUntil(
+  facts: ContactFacts,
+  policy: SendPolicy,
+  request: GateRequest,
+  at: number,
+): number | undefined {
+  const { channel, journey } = request;
   let until: number | undefined;
   for (const cap of policy.caps) {
     if (cap.channel !== 'any' && cap.channel !== channel) continue;
+    if (cap.journey !== undefined && cap.journey !== journey) continue;
     const window = toMs(cap.per);
     const inWindow = facts.ledger
       .filter((e) => e.category === 'marketing' && (cap.channel === 'any' || e.channel === channel))
+      .filter((e) => cap.journey === undefined || e.journey === cap.journey)
       .filter((e) => e.at > at - window && e.at <= at)
       .map((e) => e.at)
       .sort((a, b) => a - b);

@@ -142,3 +142,38 @@ test('the ledger keeps only what a cap can still count', () => {
   }));
   expect(pruneLedger(ledger, policy, noon).map((e) => (noon - e.at) / DAY)).toEqual([1, 6]);
 });
+
+test("a campaign cooldown holds only its own journey's sends", () => {
+  const cooldown: SendPolicy = {
+    ...policy,
+    caps: [{ channel: 'any', journey: 'win-back', max: 1, per: '30 days' }],
+  };
+  const facts = {
+    ...empty,
+    ledger: [
+      {
+        channel: 'email',
+        category: 'marketing' as const,
+        journey: 'win-back',
+        step: 'offer',
+        at: noon - DAY,
+      },
+    ],
+  };
+  const winBack = { ...email, journey: 'win-back' };
+  expect(decide(facts, cooldown, winBack, noon)).toEqual({
+    decision: 'defer',
+    until: noon - DAY + 30 * DAY,
+    reason: 'frequency_cap',
+  });
+  expect(decide(facts, cooldown, { ...winBack, channel: 'sms' }, noon)).toMatchObject({
+    decision: 'defer',
+  });
+  expect(decide(facts, cooldown, email, noon)).toEqual({ decision: 'allow' }); // another journey
+  expect(decide(facts, { ...cooldown, overCap: 'suppress' }, winBack, noon)).toEqual({
+    decision: 'suppress',
+    reason: 'frequency_cap',
+  });
+  // The ledger keeps the cooldown's window, so the send still counts on day 29.
+  expect(pruneLedger(facts.ledger, cooldown, noon + 28 * DAY)).toHaveLength(1);
+});
