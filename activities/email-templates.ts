@@ -1,3 +1,6 @@
+import { journeyEmailTemplates } from './journey-templates';
+import { escapeHtml, footer, list, text } from './template-helpers';
+
 /** An email rendered from typed data: what a template function returns. */
 export interface RenderedEmail {
   readonly subject: string;
@@ -11,29 +14,9 @@ export type EmailTemplate = (data: Readonly<Record<string, unknown>>) => Rendere
 /** Templates by name, as `send.email(name, data)` refers to them. */
 export type EmailTemplates = Readonly<Record<string, EmailTemplate>>;
 
-const escapeHtml = (s: string) =>
-  s.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
-
-const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
-
-const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-
-/** The unsubscribe line every marketing email ends with, when the worker has signed links. */
-function footer(data: Readonly<Record<string, unknown>>): { text: string; html: string } {
-  const url = text(data.unsubscribeUrl);
-  return url
-    ? {
-        text: `\n--\nUnsubscribe: ${url}\n`,
-        html: `<p style="font-size:12px"><a href="${escapeHtml(url)}">Unsubscribe</a></p>`,
-      }
-    : { text: '', html: '' };
-}
-
 /** The templates the bundled journeys use. A worker merges its own over these. */
 export const defaultEmailTemplates: EmailTemplates = {
+  ...journeyEmailTemplates,
   'cart-reminder': (data) => {
     const items = list(data.items);
     const url = typeof data.url === 'string' ? data.url : undefined;

@@ -19,6 +19,9 @@ import {
 } from './contact-gate';
 import type { EmailTemplates } from './email-templates';
 import { createPushGateway, type PushGatewayOptions } from './push';
+import type { ProfileSource } from '../src/profile/types';
+import type { ProfileActivities } from '../src/workflow/profile';
+import { createProfileActivities } from './profile';
 import { createResendEmail } from './resend-email';
 import { createSignedLinks, type SignedLinksOptions } from './signed-links';
 import { createTwilioClient, createTwilioSms } from './twilio-sms';
@@ -28,6 +31,7 @@ export { createChannelActivities } from './channel';
 export { createContactGate, createContactTimeZone, OPEN_POLICY } from './contact-gate';
 export type { AskContactRequest, ContactGateOptions } from './contact-gate';
 export type { ChannelActivities, ChannelSender, Channels, Delivered } from './channel';
+export { createProfileActivities } from './profile';
 export { createResendEmail } from './resend-email';
 export type { ResendEmailOptions } from './resend-email';
 export { createTwilioClient, createTwilioSms, TWILIO_IDEMPOTENCY_HEADER } from './twilio-sms';
@@ -65,15 +69,18 @@ export interface ProviderSettings {
   readonly templates?: EmailTemplates;
   /** Channels of your own, by name. */
   readonly custom?: Readonly<Record<string, ChannelSender<never>>>;
+  /** Customer data behind `profile.get()` and `promoCode()`; without it those fail with a clear message. */
+  readonly profiles?: ProfileSource;
   /** The contact entity every send asks first; without it only the provider's own refusals apply. */
   readonly gate?: ContactGateOptions;
 }
 
-/** The activities a journeys worker registers: the channels and `askContact`. */
-export type JourneyActivities = ChannelActivities & {
-  askContact(request: AskContactRequest): Promise<GateDecision>;
-  contactTimeZone(request: { customerId: string }): Promise<string>;
-};
+/** The activities a journeys worker registers: the channels, `askContact` and the profile reads. */
+export type JourneyActivities = ChannelActivities &
+  ProfileActivities & {
+    askContact(request: AskContactRequest): Promise<GateDecision>;
+    contactTimeZone(request: { customerId: string }): Promise<string>;
+  };
 
 /**
  * Channel activities on real `resend` and `twilio` clients (pointed at `baseUrl` when given), and the
@@ -109,5 +116,10 @@ export function createProviderChannels(settings: ProviderSettings): JourneyActiv
     ? createContactGate(settings.gate)
     : (): Promise<GateDecision> => Promise.resolve({ decision: 'allow' });
   const contactTimeZone = settings.gate ? createContactTimeZone(settings.gate) : () => Promise.resolve('UTC');
-  return { ...createChannelActivities(channels), askContact, contactTimeZone };
+  return {
+    ...createChannelActivities(channels),
+    ...createProfileActivities(settings.profiles),
+    askContact,
+    contactTimeZone,
+  };
 }

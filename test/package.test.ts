@@ -22,10 +22,23 @@ const expected: Record<string, string[]> = {
     'emailClicked',
     'smsStop',
   ],
-  './workflow': ['journey', 'step', 'sleep', 'sleepUntil', 'waitFor', 'send', 'patched', 'deprecatePatch'],
+  './workflow': [
+    'journey',
+    'step',
+    'sleep',
+    'sleepUntil',
+    'waitFor',
+    'send',
+    'split',
+    'profile',
+    'promoCode',
+    'patched',
+    'deprecatePatch',
+  ],
   './client': ['createJourneyClient'],
   './worker': ['createJourneyWorker', 'bundleJourneys', 'registerSearchAttributes'],
   './testing': [
+    'createJourneyTestEnv',
     'createJourneyTestEnvironment',
     'startProviderFakes',
     'Outbox',
@@ -33,6 +46,7 @@ const expected: Record<string, string[]> = {
     'exportHistory',
   ],
   './http': ['createWebhookServer'],
+  './profile': ['createPgliteProfileSource', 'createPostgresProfileSource', 'createSqlProfileSource'],
 };
 
 test.each(Object.entries(expected))(

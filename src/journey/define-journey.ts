@@ -22,8 +22,10 @@ export interface JourneyOptions<
   readonly trigger?: TTrigger;
   /** One live journey per key (e.g. per cart) instead of per customer. */
   readonly key?: TTrigger extends AnyEventDefinition ? (event: EventOf<TTrigger>) => string : never;
-  /** Events that end the journey from wherever it is, with outcome `converted`. */
+  /** Events that end the journey from wherever it is, with outcome `converted` (or `goalOutcome`). */
   readonly goal?: TGoal | readonly TGoal[];
+  /** The outcome a goal event ends the journey with, e.g. `reactivated`; defaults to `converted`. */
+  readonly goalOutcome?: string;
   /** Events the journey waits for with `waitFor`. Only listed events are routed to it. */
   readonly events?: readonly TEvents[];
   /**
@@ -49,6 +51,7 @@ export interface JourneyDefinition {
   readonly trigger: AnyEventDefinition | undefined;
   readonly key: ((event: never) => string) | undefined;
   readonly goals: readonly AnyEventDefinition[];
+  readonly goalOutcome: string;
   readonly events: readonly AnyEventDefinition[];
   readonly route: ((event: never) => string | undefined) | undefined;
   readonly reentry: ReentryPolicy;
@@ -56,6 +59,8 @@ export interface JourneyDefinition {
 }
 
 const JOURNEY_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+/** Outcomes are kebab-case words, like journey names: they are search attribute values and report rows. */
+export const OUTCOME = JOURNEY_NAME;
 
 /** `abandoned-cart` → `abandonedCart`. */
 export function workflowTypeOf(journeyName: string): string {
@@ -85,6 +90,13 @@ export function defineJourney<
   }
   const goal = options.goal as AnyEventDefinition | readonly AnyEventDefinition[] | undefined;
   const goals: readonly AnyEventDefinition[] = goal === undefined ? [] : 'kind' in goal ? [goal] : goal;
+  const goalOutcome = options.goalOutcome ?? 'converted';
+  if (!OUTCOME.test(goalOutcome)) {
+    throw new JourneyError(
+      'JOURNEY_INVALID',
+      `Journey "${name}": goalOutcome "${goalOutcome}" must be a kebab-case word.`,
+    );
+  }
   const reentry = options.reentry ?? 'never';
   if (typeof reentry === 'object') toMs(reentry.after);
   const events = options.events ?? [];
@@ -104,6 +116,7 @@ export function defineJourney<
     trigger: options.trigger,
     key: options.key as JourneyDefinition['key'],
     goals,
+    goalOutcome,
     events,
     route: options.route,
     reentry,

@@ -2,7 +2,7 @@
  * Journey metadata shared by the workflow side and the client: definitions, workflow ids, search attributes,
  * the signal/query protocol and durations. Pure, safe in the workflow sandbox.
  */
-export { defineJourney, listenedEventTypes, workflowTypeOf } from './define-journey';
+export { defineJourney, listenedEventTypes, OUTCOME, workflowTypeOf } from './define-journey';
 export type { JourneyDefinition, JourneyOptions, ReentryPolicy } from './define-journey';
 export { toMs } from './duration';
 export type { Duration } from './duration';

@@ -5,8 +5,12 @@ import type { ChannelActivityOptions, SendRecord } from './channels';
  * carry. Plain JSON, so a service in another language can speak it too.
  */
 
-/** How a journey ended. `converted`: its goal event arrived; `exited`: asked to leave (client `exit`). */
-export type JourneyOutcome = 'completed' | 'converted' | 'exited' | 'failed';
+/**
+ * How a journey ended. `converted`: its goal event arrived (or the journey's `goalOutcome`, e.g.
+ * `reactivated`); `exited`: asked to leave (client `exit`); `completed`: the body returned nothing; any
+ * other kebab-case word is what the body returned (`lapsed`, `paid`, `not-satisfied`).
+ */
+export type JourneyOutcome = 'completed' | 'converted' | 'exited' | 'failed' | (string & {});
 
 /** A step the customer passed, with the workflow time they entered it. */
 export interface StepPassed {

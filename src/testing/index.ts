@@ -1,15 +1,20 @@
 /**
  * Testing kit: journeys on Temporal's time-skipping test server, local fakes of Resend and Twilio with an
- * outbox, driven through the real provider clients.
+ * outbox, driven through the real provider clients, and a profile database.
  *
  * @example
  * ```ts
- * import { createJourneyTestEnvironment } from 'temporal-journeys/testing';
- * const t = await createJourneyTestEnvironment({ journeys: [abandonedCart], workflowsPath: require.resolve('./workflows') });
- * await t.run(async ({ journeys }) => { ... });
- * await t.close();
+ * import { createJourneyTestEnv } from 'temporal-journeys/testing';
+ * const env = await createJourneyTestEnv({ journeys: [welcome], workflowsPath: require.resolve('./workflows') });
+ * const ada = await env.customer({ email: 'ada@example.com' });
+ * await env.emit('customer.signed_up', ada, { firstName: 'Ada' });
+ * await env.advance('2 days');
+ * console.log(await env.outbox(ada), await env.outcome(welcome, ada));
+ * await env.close();
  * ```
  */
+export { createJourneyTestEnv } from './journey-test-env';
+export type { JourneyTestEnv, JourneyTestEnvOptions, SentMessage, TestCustomer } from './journey-test-env';
 export { createJourneyTestEnvironment, testBinary } from './journey-test-environment';
 export type {
   JourneyTestEnvironment,

@@ -8,6 +8,7 @@ import { createJourneyClient, type JourneyClient, type JourneyRef } from '../cli
 import { deliveryEvents, type AnyEventDefinition } from '../events';
 import { createWebhookServer, type WebhookServer } from '../http';
 import { journeySearchAttributeKeys, type JourneyInput } from '../journey';
+import type { ProfileSource } from '../profile/types';
 import { findTemporalCli, findTestServer, registerSearchAttributes, type FoundBinary } from '../server';
 import { bundleJourneys } from '../worker';
 import { startProviderFakes, type ProviderFakes } from './provider-fakes';
@@ -29,7 +30,9 @@ export interface JourneyTestEnvironmentOptions {
   /** The contact entity's rules (caps, quiet hours) for this environment; none by default. */
   readonly sendPolicy?: SendPolicy;
   /** Who owns a phone number, for inbound STOP webhooks. */
-  readonly customerByPhone?: (phone: string) => string | undefined;
+  readonly customerByPhone?: (phone: string) => string | undefined | Promise<string | undefined>;
+  /** Customer data behind `profile.get()` and `promoCode()`. */
+  readonly profiles?: ProfileSource;
   /** Where binaries are cached; defaults to `JOURNEYS_CACHE_DIR` or `.journeys` in the working directory. */
   readonly cacheDir?: string;
 }
@@ -133,6 +136,7 @@ export async function createJourneyTestEnvironment(
         statusCallback: `${webhooks.url}/webhooks/twilio/status`,
         gate: { client: env.client, taskQueue, policy: options.sendPolicy ?? OPEN_POLICY },
         links: { baseUrl: webhooks.url, secret: linkSecret },
+        profiles: options.profiles,
       });
       const worker = await Worker.create({
         connection: env.nativeConnection,

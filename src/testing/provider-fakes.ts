@@ -6,6 +6,7 @@ import {
   type JourneyActivities,
   type EmailTemplates,
 } from '../../activities';
+import type { ProfileSource } from '../profile/types';
 import { HttpSink } from './http-sink';
 import { Outbox } from './outbox';
 import { ResendFake } from './resend-fake';
@@ -26,6 +27,8 @@ export interface FakeChannelOptions {
   readonly gate?: ContactGateOptions;
   /** Signed unsubscribe and confirmation links in emails, answered by a webhook server with the same secret. */
   readonly links?: SignedLinksOptions;
+  /** Customer data behind `profile.get()` and `promoCode()`. */
+  readonly profiles?: ProfileSource;
 }
 
 /**
@@ -83,12 +86,13 @@ export async function startProviderFakes(
     resendApiKey,
     resendWebhookSecret,
     sinkSecret,
-    activities: ({ templates, statusCallback, custom, gate, links } = {}) =>
+    activities: ({ templates, statusCallback, custom, gate, links, profiles } = {}) =>
       createProviderChannels({
         templates,
         custom,
         gate,
         links,
+        profiles,
         resend: { apiKey: resendApiKey, from: FAKE_EMAIL_FROM, baseUrl: resend.url },
         twilio: {
           accountSid: twilio.accountSid,

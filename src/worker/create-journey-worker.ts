@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { ChannelActivities, ChannelSender } from '../../activities';
+import type { ProfileSource } from '../profile/types';
 import type { Client } from '@temporalio/client';
 import { connectTemporal } from '../client';
 import { connectionOptionsOf, loadConfig, type JourneysConfig } from '../config';
@@ -24,6 +25,8 @@ export interface JourneyWorkerOptions {
   readonly workflowBundle?: WorkflowBundleOption;
   /** Channels of your own, by name, next to the ones configured in `temporal.yaml` (`send.via(name, …)`). */
   readonly channels?: Readonly<Record<string, ChannelSender<never>>>;
+  /** Customer data for `profile.get()`, `promoCode()` and the like (e.g. `createPostgresProfileSource()`). */
+  readonly profiles?: ProfileSource;
   /** Activities to register; defaults to the channels configured in `temporal.yaml`. */
   readonly activities?: ChannelActivities & object;
   /**
@@ -105,6 +108,7 @@ export async function createJourneyWorker(options: JourneyWorkerOptions = {}): P
       options.activities ??
       createProviderActivities(config as JourneysConfig, {
         custom: options.channels,
+        profiles: options.profiles,
         gate: {
           client: gateClient as Client,
           taskQueue: options.taskQueue ?? (config as JourneysConfig).taskQueue,

@@ -8,12 +8,15 @@ import {
 import type { JourneysConfig } from '../config';
 import type { SendPolicy } from '../contact';
 import { ConfigError } from '../errors';
+import type { ProfileSource } from '../profile/types';
 
 export interface ProviderActivitiesOptions {
   readonly env?: NodeJS.ProcessEnv;
   readonly templates?: EmailTemplates;
   /** Channels of your own, by name. */
   readonly custom?: Readonly<Record<string, ChannelSender<never>>>;
+  /** Customer data the journeys read (`profile.get()`, `promoCode()`). */
+  readonly profiles?: ProfileSource;
   /** How sends reach the contact entity (a Temporal client and the task queue); the policy comes from the config. */
   readonly gate?: { readonly client: Client; readonly taskQueue: string };
 }
@@ -44,6 +47,7 @@ export function createProviderActivities(
   return createProviderChannels({
     templates: options.templates,
     custom: options.custom,
+    profiles: options.profiles,
     gate: options.gate && { ...options.gate, policy: config.contacts as SendPolicy },
     resend: resend && {
       apiKey: need(resend.apiKeyEnv, 'providers.resend'),

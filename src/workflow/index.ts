@@ -20,6 +20,11 @@ export { journeyNow, sleep, sleepUntil } from './sleep';
 export { waitFor } from './wait-for';
 export type { WaitForOptions } from './wait-for';
 export { send } from './send';
+export { HOLDOUT, split, variantOf } from './split';
+export type { SplitOptions } from './split';
+export { profile, promoCode } from './profile';
+export type { ProfileActivities } from './profile';
 // Changing a live journey: Temporal's patching, re-exported (README, "Changing a live journey").
 export { deprecatePatch, patched } from '@temporalio/workflow';
 export type { Duration, JourneyOutcome, JourneyState, SendResult } from '../journey';
+export type { CustomerProfile, Invoice, Order, OrderItem, Recommendation } from '../profile/types';

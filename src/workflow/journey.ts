@@ -16,6 +16,7 @@ import { EVENT_SIGNAL } from '../events';
 import {
   defineJourney,
   EXIT_SIGNAL,
+  OUTCOME,
   journeySearchAttributes as attrs,
   STATE_QUERY,
   toMs,
@@ -54,7 +55,8 @@ const TRIGGER_WAIT = '1 minute';
 
 /**
  * Declares a journey. The body is a plain async function that sleeps, waits for events and sends through
- * named steps; the goal event ends it from wherever it is with outcome `converted`.
+ * named steps; the goal event ends it from wherever it is with outcome `converted` (or `goalOutcome`). The
+ * body may return an outcome of its own (`return 'lapsed'`); returning nothing is `completed`.
  *
  * Determinism: the body runs in Temporal's workflow sandbox. Use `sleep`, `waitFor`, `step` and `send`
  * from this module, not timers, network or randomness of your own. Export the result under the journey's
@@ -79,7 +81,7 @@ export function journey<
 >(
   name: string,
   options: JourneyOptions<TTrigger, TGoal, TEvents>,
-  body: (context: JourneyContext<TTrigger>) => Promise<void>,
+  body: (context: JourneyContext<TTrigger>) => Promise<void | string>,
 ): Journey<TTrigger> {
   const definition = defineJourney(name, options);
   const workflow = async (input: JourneyInput): Promise<JourneyState> => run(definition, input, body as Body);
@@ -87,7 +89,7 @@ export function journey<
   return Object.assign(workflow, { definition });
 }
 
-type Body = (context: JourneyContext<AnyEventDefinition | undefined>) => Promise<void>;
+type Body = (context: JourneyContext<AnyEventDefinition | undefined>) => Promise<void | string>;
 
 async function run(definition: JourneyDefinition, input: JourneyInput, body: Body): Promise<JourneyState> {
   if (typeof input?.customer?.id !== 'string' || input.customer.id === '') {
@@ -126,12 +128,19 @@ async function run(definition: JourneyDefinition, input: JourneyInput, body: Bod
   }
 
   if (runtime.trigger && definition.key) runtime.key = definition.key(runtime.trigger as never);
+  let returned: string | void = undefined;
   try {
     if (!runtime.ending) {
       const scope = new CancellationScope();
       runtime.bodyScope = scope;
       const context = { customer: input.customer, trigger: runtime.trigger, data: input.data };
-      await scope.run(() => body(context as JourneyContext<AnyEventDefinition | undefined>));
+      returned = await scope.run(() => body(context as JourneyContext<AnyEventDefinition | undefined>));
+      if (typeof returned === 'string' && !OUTCOME.test(returned)) {
+        // A bug in the journey: fail the task (retried until a fixed worker is deployed), not the customer.
+        throw new TypeError(
+          `Journey "${definition.name}" returned "${returned}"; an outcome is a kebab-case word like "lapsed".`,
+        );
+      }
     }
   } catch (err) {
     if (!(runtime.ending && isCancellation(err))) {
@@ -143,7 +152,7 @@ async function run(definition: JourneyDefinition, input: JourneyInput, body: Bod
   } finally {
     runtime.bodyScope = undefined;
   }
-  runtime.finish(runtime.ending?.outcome ?? 'completed');
+  runtime.finish(runtime.ending?.outcome ?? (typeof returned === 'string' ? returned : 'completed'));
 
   const { reentry } = definition;
   if (typeof reentry === 'object') {

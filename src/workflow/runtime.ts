@@ -17,7 +17,10 @@ const SEEN_IDS_LIMIT = 10_000;
 
 /** How the body is being ended from outside: a goal event or an exit request. */
 export interface Ending {
-  readonly outcome: Extract<JourneyOutcome, 'converted' | 'exited'>;
+  /** `exited`, or the goal's outcome (`converted` unless the journey names another). */
+  readonly outcome: string;
+  /** Whether a goal ended it (the step it converted after is recorded). */
+  readonly goal?: boolean;
   readonly reason: string;
 }
 
@@ -37,6 +40,8 @@ export class JourneyRuntime {
   bodyScope: CancellationScope | undefined;
   outcome: JourneyOutcome | null = null;
   variant: string | null = null;
+  /** In a split's holdout group: every send is skipped (`holdout`). */
+  holdout = false;
   convertedAfter: string | null = null;
   waitingFor: readonly string[] | null = null;
   reenterableAt: string | null = null;
@@ -83,13 +88,14 @@ export class JourneyRuntime {
     this.remember(event.id);
     if (this.outcome !== null) return; // finished (waiting out re-entry): nothing changes any more
     if (this.definition.trigger?.name === event.type) {
-      // A second trigger while live (the same cart abandoned again) reaches this run instead of starting
-      // another; the journey keeps its first trigger.
-      this.trigger ??= event;
+      // A second trigger while live (the same cart abandoned again, a second order) reaches this run
+      // instead of starting another; the journey keeps its first trigger, and may `waitFor` the next one.
+      if (this.trigger === undefined) this.trigger = event;
+      else this.buffer.push(event);
       return;
     }
     if (this.definition.goals.some((g) => g.name === event.type)) {
-      this.end({ outcome: 'converted', reason: event.type });
+      this.end({ outcome: this.definition.goalOutcome, reason: event.type, goal: true });
       return;
     }
     this.buffer.push(event);
@@ -99,7 +105,7 @@ export class JourneyRuntime {
   end(ending: Ending): void {
     if (this.ending || this.outcome !== null) return;
     this.ending = ending;
-    if (ending.outcome === 'converted') this.convertedAfter = this.steps.at(-1)?.name ?? null;
+    if (ending.goal) this.convertedAfter = this.steps.at(-1)?.name ?? null;
     this.bodyScope?.cancel();
   }
 

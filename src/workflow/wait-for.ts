@@ -3,10 +3,8 @@ import type { AnyEventDefinition, EventOf } from '../events';
 import { toMs, type Duration } from '../journey';
 import { currentRuntime } from './runtime';
 
-export interface WaitForOptions {
-  /** How long to wait, in journey time. */
-  readonly within: Duration;
-}
+/** How long to wait, in journey time: for a duration, or until an instant (`sleepUntil`'s clock). */
+export type WaitForOptions = { readonly within: Duration } | { readonly until: Date | string };
 
 /**
  * Waits for one of `events` and returns it, or `undefined` when `within` passes first. Events are
@@ -28,7 +26,9 @@ export async function waitFor<TDef extends AnyEventDefinition>(
   const runtime = currentRuntime('waitFor');
   const wanted = (Array.isArray(events) ? events : [events]) as readonly TDef[];
   const types = wanted.map((e) => e.name);
-  const unrouted = types.filter((t) => !runtime.definition.events.some((e) => e.name === t));
+  // The trigger counts as listed: a second one (the next order) reaches the live run.
+  const listed = [...runtime.definition.events, runtime.definition.trigger];
+  const unrouted = types.filter((t) => !listed.some((e) => e?.name === t));
   if (unrouted.length > 0) {
     throw new TypeError(
       `Journey "${runtime.definition.name}" waits for ${unrouted.join(', ')} without listing it in its \`events\` option, so it would never arrive.`,
@@ -37,7 +37,13 @@ export async function waitFor<TDef extends AnyEventDefinition>(
   const index = () => runtime.buffer.findIndex((e) => types.includes(e.type));
   runtime.waitingFor = types;
   try {
-    if (index() < 0) await condition(() => index() >= 0, runtime.scaled(toMs(options.within)));
+    const wait =
+      'within' in options
+        ? toMs(options.within)
+        : Math.max(0, new Date(options.until).getTime() - runtime.journeyNow());
+    if (Number.isNaN(wait))
+      throw new TypeError(`waitFor(): "${String((options as { until: unknown }).until)}" is not a date.`);
+    if (index() < 0 && wait > 0) await condition(() => index() >= 0, runtime.scaled(wait));
   } finally {
     runtime.waitingFor = null;
   }

@@ -236,7 +236,7 @@ test("delivery tags carry any customer id, key and step through Resend's tag alp
 });
 
 test('webhook and push channels POST signed JSON with the idempotency key; a retry is dropped by the receiver', async () => {
-  const channels = fakes.activities() as Record<string, (request: never) => Promise<unknown>>;
+  const channels = fakes.activities() as unknown as Record<string, (request: never) => Promise<unknown>>;
   const request = { ...context(), target: 'crm', payload: { lead: 'c1', score: 7 } };
   const sent = await channels.sendWebhook!(request as never);
   await channels.sendWebhook!(request as never);
@@ -276,7 +276,7 @@ test('a worker configured from temporal.yaml offers the providers it names and t
         Promise.resolve({ messageId: 'fax-1' })
       ),
     },
-  }) as Record<string, (request: never) => Promise<unknown>>;
+  }) as unknown as Record<string, (request: never) => Promise<unknown>>;
   await expect(
     activities.sendEmail!({
       ...context(),

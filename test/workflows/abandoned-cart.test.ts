@@ -17,6 +17,8 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 const HOUR = 3_600_000;
+/** The A/B split of the first reminder's delay. */
+const DELAYS = { '15 minutes': 15 * 60_000, '1 hour': HOUR };
 
 /** A fresh customer per test, so the shared outbox can be read per customer. */
 function customer() {
@@ -36,7 +38,7 @@ const stepAt = (state: JourneyState, name: string) => {
   return step ? Date.parse(step.at) : undefined;
 };
 
-test('no purchase: email after 1 hour, then SMS after one more day without a click', async () => {
+test('no purchase: email after the A/B delay, then SMS after one more day without a click', async () => {
   const c = customer();
   await t.run(async ({ journeys }) => {
     const { event } = await journeys.emit({ type: 'cart.abandoned', customer: c, data: cart('k1') });
@@ -50,8 +52,10 @@ test('no purchase: email after 1 hour, then SMS after one more day without a cli
     const startedAt = (await handle.describe()).startTime.getTime();
     const emailAt = stepAt(result, 'reminder-email')!;
     const smsAt = stepAt(result, 'reminder-sms')!;
-    expect(emailAt - startedAt).toBeGreaterThanOrEqual(HOUR);
-    expect(emailAt - startedAt).toBeLessThan(HOUR + 60_000);
+    const delay = DELAYS[result.variant as keyof typeof DELAYS];
+    expect(delay).toBeDefined();
+    expect(emailAt - startedAt).toBeGreaterThanOrEqual(delay);
+    expect(emailAt - startedAt).toBeLessThan(delay + 60_000);
     expect(smsAt - emailAt).toBeGreaterThanOrEqual(24 * HOUR);
     expect(smsAt - emailAt).toBeLessThan(24 * HOUR + 60_000);
 
@@ -66,11 +70,11 @@ test('no purchase: email after 1 hour, then SMS after one more day without a cli
   });
 });
 
-test('a purchase during the first hour converts the customer and sends nothing', async () => {
+test('a purchase before the first reminder converts the customer and sends nothing', async () => {
   const c = customer();
   await t.run(async ({ journeys }) => {
     await journeys.emit({ type: 'cart.abandoned', customer: c, data: cart('k2') });
-    await t.env.sleep('20 minutes');
+    await t.env.sleep('10 minutes');
     const { deliveries } = await journeys.emit({
       type: 'order.placed',
       customer: c.id,
@@ -263,5 +267,49 @@ test('a start without a customer fails the run with JOURNEY_INVALID instead of r
     const err = await handle.result().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WorkflowFailedError);
     expect(((err as WorkflowFailedError).cause as ApplicationFailure).type).toBe('JOURNEY_INVALID');
+  });
+});
+
+test('the first delay is an A/B split: the same customer always gets the same variant, recorded on the run', async () => {
+  const seen = new Map<string, string>();
+  await t.run(async ({ journeys }) => {
+    for (const id of ['ab-ada', 'ab-grace', 'ab-linus', 'ab-edsger', 'ab-barbara', 'ab-alan']) {
+      await journeys.emit({
+        type: 'cart.abandoned',
+        customer: { id, email: `${id}@example.com` },
+        data: cart('ab'),
+      });
+    }
+    await t.env.sleep('61 minutes');
+    for (const id of ['ab-ada', 'ab-grace', 'ab-linus', 'ab-edsger', 'ab-barbara', 'ab-alan']) {
+      const handle = t.env.client.workflow.getHandle(
+        journeys.workflowId(abandonedCart, { customerId: id, key: 'ab' }),
+      );
+      const state = await handle.query<JourneyState>('journeys.state');
+      const startedAt = (await handle.describe()).startTime.getTime();
+      const delay = DELAYS[state.variant as keyof typeof DELAYS];
+      expect(Date.parse(state.steps[0]!.at) - startedAt - delay).toBeLessThan(60_000);
+      expect((await handle.describe()).typedSearchAttributes.get(journeySearchAttributes.variant)).toBe(
+        state.variant,
+      );
+      seen.set(id, state.variant!);
+    }
+  });
+  expect(new Set(seen.values())).toEqual(new Set(['15 minutes', '1 hour'])); // both arms are used
+  // Again for the same customers (new carts): the same arm each.
+  await t.run(async ({ journeys }) => {
+    for (const [id, variant] of seen) {
+      await journeys.emit({
+        type: 'cart.abandoned',
+        customer: { id, email: `${id}@example.com` },
+        data: cart('ab-2'),
+      });
+      let state = await journeys.state(abandonedCart, { customerId: id, key: 'ab-2' });
+      for (let i = 0; i < 100 && state.variant === null; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        state = await journeys.state(abandonedCart, { customerId: id, key: 'ab-2' });
+      }
+      expect(state.variant).toBe(variant);
+    }
   });
 });
