@@ -5,6 +5,7 @@
  *   node dist/examples/backend-service.js
  */
 import { createJourneyClient, type JourneyClient } from 'temporal-journeys/client';
+import type { SqlProfileSource } from 'temporal-journeys/profile';
 import { abandonedCart } from '../workflows/abandoned-cart';
 
 /** The demo's customers: one who never buys, one who clicks the email, one who buys within the hour. */
@@ -78,6 +79,7 @@ export async function emitCheckoutEvents(
   journeys: JourneyClient,
   carts: Record<DemoCustomer, string>,
   log: (line: string) => void,
+  profiles?: SqlProfileSource,
 ): Promise<Record<DemoCustomer, string>> {
   const day = zoneAt(14);
   const night = zoneAt(4);
@@ -106,6 +108,20 @@ export async function emitCheckoutEvents(
     });
     log(`backend  cart.abandoned   ${demoCustomers[name].id} ${cartId}`);
   }
+  // The shop records the order first: the journeys it starts (first purchase, cross-sell, loyalty) read it.
+  await profiles?.addOrder({
+    id: `order-${carts.linus}`,
+    customerId: demoCustomers.linus.id,
+    items: [
+      {
+        productId: 'teaware-matcha-whisk',
+        name: 'Matcha whisk',
+        category: 'teaware',
+        price: 24,
+        quantity: 1,
+      },
+    ],
+  });
   await journeys.emit({
     type: 'order.placed',
     customer: demoCustomers.linus.id,
@@ -146,6 +162,8 @@ export interface ScenarioContext {
     open(emailId: string): Promise<number>;
     click(emailId: string, link: string): Promise<number>;
   };
+  /** The shop's customer data (PGlite, seeded with the demo customers). */
+  readonly profiles?: SqlProfileSource;
   readonly log: (line: string) => void;
 }
 
@@ -167,7 +185,7 @@ const clock = (hour: number) =>
  * every journey stands where it should.
  */
 export async function runScenario(
-  { journeys, outbox, inbox, log }: ScenarioContext,
+  { journeys, outbox, inbox, profiles, log }: ScenarioContext,
   timeoutMs = 180_000,
 ): Promise<boolean> {
   const carts = demoCarts();
@@ -183,7 +201,7 @@ export async function runScenario(
         .catch(failed);
     }
   });
-  const zones = await emitCheckoutEvents(journeys, carts, log);
+  const zones = await emitCheckoutEvents(journeys, carts, log, profiles);
 
   const deadline = Date.now() + timeoutMs;
   const pending = new Set(Object.keys(demoCustomers) as DemoCustomer[]);

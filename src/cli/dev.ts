@@ -7,6 +7,7 @@ import type { SendPolicy } from '../contact';
 import { ConfigError } from '../errors';
 import { deliveryEvents, type AnyEventDefinition } from '../events';
 import { createWebhookServer } from '../http';
+import { createPgliteProfileSource, type SqlProfileSource } from '../profile';
 import { findTemporalCli, startLocalServer } from '../server';
 import { quietRuntime, startProviderFakes, type OutboxMessage } from '../testing';
 import { createJourneyWorker } from '../worker';
@@ -23,6 +24,7 @@ interface Scenario {
     journeys: JourneyClient;
     outbox: unknown;
     inbox: unknown;
+    profiles: SqlProfileSource;
     log: (line: string) => void;
   }): Promise<boolean>;
 }
@@ -80,9 +82,15 @@ export async function dev(argv: string[]): Promise<number> {
     dbFile,
   });
   const fakes = await startProviderFakes();
+  // The shop's customer data the journeys decide on: PGlite beside the server's database, seeded with the
+  // demo customers (kept across runs when the server is).
+  const profiles = await createPgliteProfileSource({
+    dataDir: dbFile ? `${dbFile.replace(/\.sqlite$/, '')}-profiles` : undefined,
+    seed: true,
+  });
   const closers: (() => Promise<void>)[] = [];
   const closeAll = async () => {
-    await Promise.allSettled([...closers.map((close) => close()), fakes.close()]);
+    await Promise.allSettled([...closers.map((close) => close()), fakes.close(), profiles.close()]);
     await server.close();
   };
   try {
@@ -124,6 +132,7 @@ export async function dev(argv: string[]): Promise<number> {
       activities: fakes.activities({
         statusCallback: `${webhooks.url}/webhooks/twilio/status`,
         links: { baseUrl: webhooks.url, secret: linkSecret },
+        profiles: profiles.source,
         gate: {
           client: server.env.client,
           taskQueue: config.taskQueue,
@@ -171,7 +180,7 @@ export async function dev(argv: string[]): Promise<number> {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const scenario = require(scenarioPath) as Scenario;
       ok = await scenario
-        .runScenario({ journeys, outbox: fakes.outbox, inbox: fakes.resend, log })
+        .runScenario({ journeys, outbox: fakes.outbox, inbox: fakes.resend, profiles: profiles.source, log })
         .catch((err: unknown) => {
           log(`scenario failed: ${err instanceof Error ? err.message : String(err)}`);
           return false;
