@@ -28,6 +28,7 @@ import { bundleJourneys } from '../src/worker';
 import { Resend } from 'resend';
 import { createResendEmail, OPEN_POLICY } from '../activities';
 import { abandonedCart } from '../workflows/abandoned-cart';
+import { longestJourneyBench } from './longest-journey';
 
 const { values } = parseArgs({
   options: {
@@ -354,6 +355,7 @@ async function main(): Promise<void> {
   await timeSkippingBench();
   await sendOverheadBench();
   await gateBench();
+  await longestJourneyBench(JOURNEY_RUNS);
 }
 
 main().catch((err: unknown) => {

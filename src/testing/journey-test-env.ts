@@ -36,6 +36,8 @@ export type SentMessage = OutboxMessage & { readonly at: Date };
 export interface JourneyTestEnv {
   /** The journey client, for anything the helpers below do not cover. */
   readonly journeys: JourneyClient;
+  /** The task queue of the environment's worker (to start a workflow of your own on it). */
+  readonly taskQueue: string;
   /** The profile store `customer()` writes to (orders, invoices, reviews…); undefined with a source of your own. */
   readonly data: SqlProfileSource | undefined;
   /** The underlying environment: Temporal's time-skipping server, the provider fakes. */
@@ -112,11 +114,13 @@ export async function createJourneyTestEnv(options: JourneyTestEnvOptions): Prom
   let release = () => undefined as void;
   const held = new Promise<void>((resolve) => (release = resolve));
   let journeys!: JourneyClient;
+  let taskQueue = '';
   let running!: Promise<void>;
   const ready = new Promise<void>((resolve, reject) => {
     running = t
       .run(async (run) => {
         journeys = run.journeys;
+        taskQueue = run.taskQueue;
         resolve();
         await held;
       })
@@ -158,6 +162,9 @@ export async function createJourneyTestEnv(options: JourneyTestEnvOptions): Prom
   return {
     get journeys() {
       return journeys;
+    },
+    get taskQueue() {
+      return taskQueue;
     },
     data: owned?.source,
     t,
