@@ -2,7 +2,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { ConsentTarget } from '../src/events';
 
 /** What a link in an email does when the customer follows it. */
-export type LinkAction = 'unsubscribe' | 'confirm';
+/** `resubscribe` links are only ever shown on the page after unsubscribing, and expire. */
+export type LinkAction = 'unsubscribe' | 'confirm' | 'resubscribe';
 
 /** What a signed link carries: who, what, and for confirmations until when. */
 export type LinkClaims = ConsentTarget & {
@@ -37,7 +38,8 @@ export function readLinkToken(secret: string, token: string, now = Date.now()): 
   } catch {
     return undefined;
   }
-  if (claims.action !== 'unsubscribe' && claims.action !== 'confirm') return undefined;
+  if (claims.action !== 'unsubscribe' && claims.action !== 'confirm' && claims.action !== 'resubscribe')
+    return undefined;
   if (typeof claims.customerId !== 'string' || !claims.channel === !claims.topic) return undefined;
   if (claims.expiresAt !== undefined && claims.expiresAt < now) return undefined;
   return claims as LinkClaims;

@@ -32,9 +32,7 @@ export const crossSell = journey(
         send.email('related-product', { product: offer.name, reason: offer.reason }),
       );
       if (customer.phone) {
-        await step('insurance-sms', () =>
-          send.sms(`${offer.name}: ${offer.reason}. Reply YES and we call you.`),
-        );
+        await step('insurance-sms', () => send.sms(`${offer.name}: ${offer.reason}. Details in your email.`));
       }
       return 'offered';
     }

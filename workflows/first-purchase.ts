@@ -1,4 +1,4 @@
-import { journey, profile, promoCode, send, sleep, step, waitFor } from '../src/workflow';
+import { journey, journeyNow, profile, promoCode, send, sleep, step, waitFor } from '../src/workflow';
 import { orderDelivered, orderPlaced } from './events';
 
 const DAY = 86_400_000;
@@ -34,7 +34,11 @@ export const firstPurchase = journey(
     await sleep('2 days');
     await step('how-to', () => send.email('how-to', { categories }));
 
-    const delivered = await waitFor(orderDelivered, { within: '14 days' });
+    // The first order's parcel, within two weeks; deliveries of other orders do not count.
+    const deliveryDeadline = new Date(journeyNow().getTime() + 14 * DAY);
+    let delivered = await waitFor(orderDelivered, { until: deliveryDeadline });
+    while (delivered && delivered.data.orderId !== trigger.data.orderId)
+      delivered = await waitFor(orderDelivered, { until: deliveryDeadline });
     if (delivered) {
       await sleep('3 days');
       await step('review-request', () => send.email('review-request', { orderId: trigger.data.orderId }));
@@ -42,7 +46,10 @@ export const firstPurchase = journey(
 
     // A second order any time in the 30 days (it may have come in while we waited above) ends it here.
     const deadline = Date.parse(trigger.at) + 30 * DAY;
-    const second = await waitFor(orderPlaced, { until: new Date(deadline) });
+    // The first order emitted again (a retry under a new event id) is not a second one.
+    let second = await waitFor(orderPlaced, { until: new Date(deadline) });
+    while (second && second.data.orderId === trigger.data.orderId)
+      second = await waitFor(orderPlaced, { until: new Date(deadline) });
     if (second) return 'repeat-customer';
     const code = await promoCode('private-sale');
     await step('private-sale', () => send.email('private-sale', { code }));

@@ -30,7 +30,9 @@ export const upsell = journey(
     reentry: { after: '90 days' },
     description: 'Satisfied customers (no open complaint, recent 4–5 star review) are offered the next tier.',
   },
-  async () => {
+  async ({ trigger }) => {
+    // The review that triggered this counts even if the profile has not caught up with it yet.
+    if (trigger.data.rating < 4) return 'not-satisfied';
     const me = await profile.get();
     if (!isSatisfied(me, journeyNow().getTime())) return 'not-satisfied';
     const current = PLANS.indexOf((me?.plan ?? 'basic') as (typeof PLANS)[number]);

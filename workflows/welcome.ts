@@ -6,7 +6,8 @@ const DAY = 86_400_000;
 /**
  * Welcome: double opt-in first (a confirmation email, one reminder two days later), then the welcome
  * series with a promo code assigned once. SMS only for customers with a phone who opted in to texts at
- * signup. Still inactive on day 7: handed to the sales team. A first order converts the customer wherever
+ * signup. Confirmed but still inactive on day 7: handed to the sales team (a customer who never confirms is
+ * not contacted again: `unconfirmed`). A first order converts the customer wherever
  * they are. The backend marks the email subscription `pending` at signup, so no marketing email goes out
  * before the confirmation.
  */

@@ -84,6 +84,8 @@ export interface EnrollOptions {
   readonly customer: CustomerInput;
   /** Input the journey body receives as `data`. */
   readonly data?: unknown;
+  /** For a keyed proactive journey (`keyed: true`): the run's key, e.g. the invoice id. */
+  readonly key?: string;
 }
 
 export interface EnrollResult {
@@ -163,10 +165,13 @@ export async function createJourneyClient<TEvents extends AnyEventDefinition = A
     customer: CustomerRef,
     workflowId: string,
     data?: unknown,
+    key?: string,
   ) => ({
     workflowId,
     taskQueue,
-    args: [{ customer, data, timeScale, channels } satisfies JourneyInput] as [JourneyInput],
+    args: [
+      { customer, data, timeScale, channels, ...(key !== undefined && { key }) } satisfies JourneyInput,
+    ] as [JourneyInput],
     workflowIdReusePolicy: REUSE[typeof journey.reentry === 'object' ? 'after' : journey.reentry],
     typedSearchAttributes: [
       { key: attrs.journeyName, value: journey.name },
@@ -218,13 +223,13 @@ export async function createJourneyClient<TEvents extends AnyEventDefinition = A
       throw new EventValidationError('customerId is required', undefined, [
         { path: 'customerId', message: 'required' },
       ]);
-    if (journey.key && target.key === undefined) {
+    if (journey.keyed && target.key === undefined) {
       throw new JourneyError(
         'JOURNEY_INVALID',
         `Journey "${journey.name}" is keyed; pass the key of the run (e.g. the cart id).`,
       );
     }
-    return journeyWorkflowId(journey.name, target.customerId, journey.key ? target.key : undefined);
+    return journeyWorkflowId(journey.name, target.customerId, journey.keyed ? target.key : undefined);
   };
 
   return {
@@ -241,10 +246,23 @@ export async function createJourneyClient<TEvents extends AnyEventDefinition = A
         );
       }
       const customer = parseCustomer(enrollOptions?.customer);
-      const id = journeyWorkflowId(journey.name, customer.id);
+      const key = enrollOptions.key;
+      if (journey.keyed && (typeof key !== 'string' || key === '')) {
+        throw new JourneyError(
+          'JOURNEY_INVALID',
+          `Journey "${journey.name}" is keyed: enrol with a key (e.g. { customer, key: invoiceId }).`,
+        );
+      }
+      if (!journey.keyed && key !== undefined) {
+        throw new JourneyError(
+          'JOURNEY_INVALID',
+          `Journey "${journey.name}" is not keyed; enrol without a key.`,
+        );
+      }
+      const id = journeyWorkflowId(journey.name, customer.id, key);
       try {
         const handle = await client.workflow.start(journey.workflowType, {
-          ...startOptions(journey, customer, id, enrollOptions.data),
+          ...startOptions(journey, customer, id, enrollOptions.data, key),
           workflowIdConflictPolicy: 'USE_EXISTING',
         });
         return { workflowId: id, runId: handle.firstExecutionRunId, status: 'enrolled' };
@@ -269,10 +287,11 @@ export async function createJourneyClient<TEvents extends AnyEventDefinition = A
         data: raw?.data,
         at,
       });
-      // A confirmation changes consent first, so a journey that waits for it may send marketing at once.
+      const routes = routesOf(journeys, event);
+      // A confirmation changes consent first (once the event is known to be valid and routable), so a
+      // journey that waits for it may send marketing at once.
       if (event.type === subscriptionConfirmed.name)
         await contacts.resubscribe(customer.id, event.data as ConsentTarget);
-      const routes = routesOf(journeys, event);
       const deliveries = (await Promise.all(routes.map((route) => deliver(route, event, customer)))).flat();
       return { event, deliveries };
     },

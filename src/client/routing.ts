@@ -1,5 +1,7 @@
 import { EventValidationError } from '../errors';
-import type { JourneyEvent } from '../events';
+import { deliveryEvents, type JourneyEvent } from '../events';
+
+const DELIVERY: ReadonlySet<string> = new Set(deliveryEvents.map((e) => e.name));
 import { journeyWorkflowId, listenedEventTypes, type JourneyDefinition } from '../journey';
 
 /** How an event reaches one journey. */
@@ -45,7 +47,11 @@ function keyOf(
  */
 export function routesOf(journeys: readonly JourneyDefinition[], event: JourneyEvent): Route[] {
   const routes: Route[] = [];
+  // A delivery event (an open, a click) names the journey that sent the message: it is about that journey
+  // alone, so a click on a welcome email never satisfies an abandoned cart's wait for a click.
+  const sender = DELIVERY.has(event.type) ? (event.data as { journey?: unknown } | null)?.journey : undefined;
   for (const journey of journeys) {
+    if (typeof sender === 'string' && sender !== journey.name) continue;
     if (journey.trigger?.name === event.type) {
       const key = journey.key ? keyOf(journey, event, journey.key) : undefined;
       if (journey.key && key === undefined) {
@@ -61,7 +67,7 @@ export function routesOf(journeys: readonly JourneyDefinition[], event: JourneyE
         workflowId: journeyWorkflowId(journey.name, event.customerId, key),
       });
     } else if (listenedEventTypes(journey).includes(event.type)) {
-      if (!journey.key) {
+      if (!journey.keyed) {
         routes.push({
           kind: 'signal',
           journey,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readLinkToken, type LinkAction, type LinkClaims } from '../../activities';
+import { createLinkToken, readLinkToken, type LinkAction, type LinkClaims } from '../../activities';
 import type { JourneyClient } from '../client';
 import { subscriptionConfirmed } from '../events';
 
@@ -16,6 +16,9 @@ export type Handler = (req: IncomingMessage, body: string, res: ServerResponse) 
  *   is emitted, which subscribes the contact and reaches the journeys waiting for it.
  * A token that is forged, altered or for the other action gets 400 and changes nothing.
  */
+/** How long the "subscribe again" button after an unsubscribe works. */
+const RESUBSCRIBE_WINDOW_MS = 24 * 3600 * 1000;
+
 export function linkHandlers(journeys: JourneyClient, secret: string): Record<string, Handler> {
   const claimsOf = (req: IncomingMessage, action: LinkAction): LinkClaims | undefined => {
     const token = new URL(req.url ?? '/', 'http://local').searchParams.get('token');
@@ -44,15 +47,23 @@ export function linkHandlers(journeys: JourneyClient, secret: string): Record<st
       const claims = claimsOf(req, 'unsubscribe');
       if (!claims) return invalid(res);
       await journeys.contacts.unsubscribe(claims.customerId, target(claims));
+      // A fresh, short-lived token: the unsubscribe link travels in every email (and in forwarded ones), so
+      // it must not be able to opt the customer back in.
+      const again = createLinkToken(secret, {
+        action: 'resubscribe',
+        customerId: claims.customerId,
+        ...target(claims),
+        expiresAt: Date.now() + RESUBSCRIBE_WINDOW_MS,
+      });
       page(
         res,
         200,
         `You are unsubscribed from ${what(claims)}`,
-        `Changed your mind? ${button(req, '/resubscribe', 'Subscribe again')}`,
+        `Changed your mind? <form method="post" action="/resubscribe?token=${again}"><button>Subscribe again</button></form>`,
       );
     },
     'POST /resubscribe': async (req, _body, res) => {
-      const claims = claimsOf(req, 'unsubscribe');
+      const claims = claimsOf(req, 'resubscribe');
       if (!claims) return invalid(res);
       await journeys.contacts.resubscribe(claims.customerId, target(claims));
       page(res, 200, `You are subscribed to ${what(claims)} again`, '');
@@ -79,7 +90,11 @@ export function linkHandlers(journeys: JourneyClient, secret: string): Record<st
 }
 
 function page(res: ServerResponse, status: number, title: string, body: string): void {
-  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-security-policy': "default-src 'none'; form-action 'self'; frame-ancestors 'none'",
+  });
   res.end(
     `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>` +
       `<body><h1>${escapeHtml(title)}</h1>${body}</body></html>`,

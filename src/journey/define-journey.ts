@@ -22,6 +22,11 @@ export interface JourneyOptions<
   readonly trigger?: TTrigger;
   /** One live journey per key (e.g. per cart) instead of per customer. */
   readonly key?: TTrigger extends AnyEventDefinition ? (event: EventOf<TTrigger>) => string : never;
+  /**
+   * Proactive journeys: one live run per customer and key, the key given at enrolment (`enroll(journey,
+   * { customer, key: invoiceId })`), e.g. one payment reminder per invoice.
+   */
+  readonly keyed?: TTrigger extends AnyEventDefinition ? never : boolean;
   /** Events that end the journey from wherever it is, with outcome `converted` (or `goalOutcome`). */
   readonly goal?: TGoal | readonly TGoal[];
   /** The outcome a goal event ends the journey with, e.g. `reactivated`; defaults to `converted`. */
@@ -50,6 +55,8 @@ export interface JourneyDefinition {
   readonly workflowType: string;
   readonly trigger: AnyEventDefinition | undefined;
   readonly key: ((event: never) => string) | undefined;
+  /** One live run per customer and key: read from the trigger (`key`) or given at enrolment (`keyed`). */
+  readonly keyed: boolean;
   readonly goals: readonly AnyEventDefinition[];
   readonly goalOutcome: string;
   readonly events: readonly AnyEventDefinition[];
@@ -115,6 +122,7 @@ export function defineJourney<
     workflowType: workflowTypeOf(name),
     trigger: options.trigger,
     key: options.key as JourneyDefinition['key'],
+    keyed: options.key !== undefined || options.keyed === true,
     goals,
     goalOutcome,
     events,

@@ -55,6 +55,8 @@ export interface JourneyInput {
   readonly customer: CustomerRef;
   /** Input of a proactive enrolment. */
   readonly data?: unknown;
+  /** The key of a keyed proactive enrolment (`keyed: true`), e.g. the invoice id. */
+  readonly key?: string;
   /**
    * Journey time runs this many times faster than wall time (1 in production). Fixed at enrolment and kept
    * in the history, so a replay computes the same timers.

@@ -53,8 +53,13 @@ export interface JourneyTestEnv {
     data?: unknown,
     options?: { id?: string },
   ): Promise<EmitResult>;
-  /** Enrols a customer in a proactive journey. */
-  enroll(journey: JourneyRef, customer: TestCustomer, data?: unknown): Promise<EnrollResult>;
+  /** Enrols a customer in a proactive journey (`key` for keyed ones, e.g. an invoice id). */
+  enroll(
+    journey: JourneyRef,
+    customer: TestCustomer,
+    data?: unknown,
+    options?: { key?: string },
+  ): Promise<EnrollResult>;
   /**
    * Moves simulated time forward by `duration` (and one second more: the activities before a journey's
    * timer took a few milliseconds of the clock, so a timer set "5 days" from an emit ends a moment after
@@ -76,6 +81,8 @@ export interface JourneyTestEnv {
 }
 
 let counter = 0;
+/** `PENDING_ACTIVITY_STATE_STARTED`: an attempt is running. */
+const ACTIVITY_STARTED = 2;
 /** See `advance`. */
 const ADVANCE_GRACE_MS = 1_000;
 
@@ -131,15 +138,36 @@ export async function createJourneyTestEnv(options: JourneyTestEnvOptions): Prom
   });
   await ready;
 
-  // Simulated time of each message, read while its send activity holds the server's clock still.
-  const sentAt = new Map<OutboxMessage, Promise<number>>();
-  t.outbox.on('message', (m) => sentAt.set(m, t.env.currentTimeMs()));
+  // Simulated time of each message: the time its journey recorded the send (workflow time, exact), else the
+  // server's clock read as the fake received it (the send activity holds the clock still meanwhile).
+  const received = new Map<OutboxMessage, Promise<number>>();
+  t.outbox.on('message', (m) =>
+    received.set(
+      m,
+      t.env.currentTimeMs().catch(() => Date.now()),
+    ),
+  );
+  const recordedAt = async (): Promise<Map<string, number>> => {
+    const at = new Map<string, number>();
+    const states = await Promise.all(
+      [...started].map((id) =>
+        t.env.client.workflow
+          .getHandle(id)
+          .query<JourneyState>(STATE_QUERY)
+          .catch(() => undefined),
+      ),
+    );
+    for (const send of states.flatMap((state) => state?.sends ?? []))
+      if (send.status === 'sent') at.set(send.messageId, Date.parse(send.at));
+    return at;
+  };
   const started = new Set<string>();
   const idOf = (c: TestCustomer | string) => (typeof c === 'string' ? c : c.id);
 
   const settle = async () => {
-    // Quiet when no activity is running (one backing off between retries counts as quiet) and no run's
-    // history grew between two looks. The state query waits for a workflow task in flight to finish.
+    // Quiet when no activity is running or about to (one backing off between retries counts as quiet),
+    // every run answers its state query (which waits for a workflow task in flight to finish) and no run's
+    // history grew between two looks.
     let last = '';
     for (let i = 0; i < 400; i++) {
       const looks = await Promise.all(
@@ -147,7 +175,11 @@ export async function createJourneyTestEnv(options: JourneyTestEnvOptions): Prom
           const handle = t.env.client.workflow.getHandle(id);
           const state = await handle.query<JourneyState>(STATE_QUERY).catch(() => undefined);
           const d = await handle.describe();
-          const busy = (d.raw.pendingActivities ?? []).some((a) => (a.attempt ?? 1) <= 1);
+          const busy =
+            state === undefined ||
+            (d.raw.pendingActivities ?? []).some(
+              (a) => a.state === ACTIVITY_STARTED || (a.attempt ?? 1) <= 1,
+            );
           return `${id}:${d.historyLength}:${state?.steps.length}:${busy ? 'busy' : d.status.name}`;
         }),
       );
@@ -156,7 +188,9 @@ export async function createJourneyTestEnv(options: JourneyTestEnvOptions): Prom
       last = look;
       await new Promise((r) => setTimeout(r, 40));
     }
-    throw new Error('The journeys did not settle within 16 s of real time after advance().');
+    throw new Error(
+      'The journeys did not settle within 16 s of real time: a run is not answering its state query (a failing workflow task?) or an activity keeps running.',
+    );
   };
 
   return {
@@ -196,8 +230,12 @@ export async function createJourneyTestEnv(options: JourneyTestEnvOptions): Prom
       await settle();
       return result;
     },
-    async enroll(journey, customer, data) {
-      const result = await journeys.enroll(journey, { customer: { ...customer }, data });
+    async enroll(journey, customer, data, enrollOptions = {}) {
+      const result = await journeys.enroll(journey, {
+        customer: { ...customer },
+        data,
+        key: enrollOptions.key,
+      });
       started.add(result.workflowId);
       await settle();
       return result;
@@ -221,7 +259,10 @@ export async function createJourneyTestEnv(options: JourneyTestEnvOptions): Prom
             return (m.body as { customerId?: unknown } | null)?.customerId === customer.id;
         }
       });
-      return Promise.all(mine.map(async (m) => ({ ...m, at: new Date(await (sentAt.get(m) ?? 0)) })));
+      const recorded = await recordedAt();
+      return Promise.all(
+        mine.map(async (m) => ({ ...m, at: new Date(recorded.get(m.id) ?? (await (received.get(m) ?? 0))) })),
+      );
     },
     state: (journey, customer, key) => journeys.state(journey, { customerId: idOf(customer), key }),
     async outcome(journey, customer, key) {

@@ -36,6 +36,8 @@ export interface JourneyContext<TTrigger extends AnyEventDefinition | undefined>
   readonly trigger: TTrigger extends AnyEventDefinition ? EventOf<TTrigger> : undefined;
   /** The `data` of a proactive enrolment. */
   readonly data: unknown;
+  /** The run's key: read from the trigger (`key`), or given at a keyed enrolment (`keyed: true`). */
+  readonly key: string | undefined;
 }
 
 /** A journey: a Temporal workflow function carrying its definition. Register it by exporting it. */
@@ -49,6 +51,9 @@ export interface Journey<TTrigger extends AnyEventDefinition | undefined = AnyEv
 export const eventSignal = defineSignal<[unknown]>(EVENT_SIGNAL);
 export const exitSignal = defineSignal<[ExitRequest]>(EXIT_SIGNAL);
 export const stateQuery = defineQuery<JourneyState>(STATE_QUERY);
+
+/** Outcomes only the runtime sets: a body returning one would make reports lie. */
+const RESERVED: readonly string[] = ['converted', 'exited', 'failed'];
 
 /** Give up on a reactive journey started without its trigger event after this long. */
 const TRIGGER_WAIT = '1 minute';
@@ -128,17 +133,23 @@ async function run(definition: JourneyDefinition, input: JourneyInput, body: Bod
   }
 
   if (runtime.trigger && definition.key) runtime.key = definition.key(runtime.trigger as never);
+  else if (definition.keyed) runtime.key = input.key;
   let returned: string | void = undefined;
   try {
     if (!runtime.ending) {
       const scope = new CancellationScope();
       runtime.bodyScope = scope;
-      const context = { customer: input.customer, trigger: runtime.trigger, data: input.data };
+      const context = {
+        customer: input.customer,
+        trigger: runtime.trigger,
+        data: input.data,
+        key: runtime.key,
+      };
       returned = await scope.run(() => body(context as JourneyContext<AnyEventDefinition | undefined>));
-      if (typeof returned === 'string' && !OUTCOME.test(returned)) {
+      if (typeof returned === 'string' && (!OUTCOME.test(returned) || RESERVED.includes(returned))) {
         // A bug in the journey: fail the task (retried until a fixed worker is deployed), not the customer.
         throw new TypeError(
-          `Journey "${definition.name}" returned "${returned}"; an outcome is a kebab-case word like "lapsed".`,
+          `Journey "${definition.name}" returned "${returned}"; an outcome is a kebab-case word like "lapsed", other than ${RESERVED.join(', ')}.`,
         );
       }
     }

@@ -59,9 +59,18 @@ function activityOf(runtime: JourneyRuntime, channel: Channel): SendActivity {
   return proxyActivities<Record<string, SendActivity>>(options)[type] as SendActivity;
 }
 
-/** A send in the holdout group of a split: recorded as skipped, so the group's path matches the others'. */
-function heldOut(runtime: JourneyRuntime, channel: Channel, context: SendContext): SendResult | undefined {
-  return runtime.holdout ? skipped(runtime, channel, context.step, 'holdout') : undefined;
+/**
+ * A marketing send in the holdout group of a split: recorded as skipped, so the group's path matches the
+ * others'. Transactional messages (a receipt, a payment notice) and hand-offs (webhooks) still go out.
+ */
+function heldOut(
+  runtime: JourneyRuntime,
+  channel: Channel,
+  context: SendContext,
+  options: SendOptions,
+): SendResult | undefined {
+  const marketing = (options.category ?? 'marketing') === 'marketing';
+  return runtime.holdout && marketing ? skipped(runtime, channel, context.step, 'holdout') : undefined;
 }
 
 function sendContext(runtime: JourneyRuntime, caller: string): SendContext {
@@ -201,7 +210,7 @@ export const send = {
     const runtime = currentRuntime('send.email');
     const context = sendContext(runtime, 'send.email');
     const to = runtime.input.customer.email;
-    const held = heldOut(runtime, 'email', context);
+    const held = heldOut(runtime, 'email', context, options);
     if (held) return held;
     if (!to) return skipped(runtime, 'email', context.step, 'no_email_address');
     return gated(runtime, 'email', context, options, () =>
@@ -214,7 +223,7 @@ export const send = {
     const runtime = currentRuntime('send.sms');
     const context = sendContext(runtime, 'send.sms');
     const to = runtime.input.customer.phone;
-    const held = heldOut(runtime, 'sms', context);
+    const held = heldOut(runtime, 'sms', context, options);
     if (held) return held;
     if (!to) return skipped(runtime, 'sms', context.step, 'no_phone_number');
     return gated(runtime, 'sms', context, options, () =>
@@ -226,8 +235,6 @@ export const send = {
   async webhook(target: string, payload: unknown): Promise<SendResult> {
     const runtime = currentRuntime('send.webhook');
     const context = sendContext(runtime, 'send.webhook');
-    const held = heldOut(runtime, 'webhook', context);
-    if (held) return held;
     return deliver(runtime, 'webhook', context.step, () =>
       activityOf(runtime, 'webhook')({ ...context, target, payload }),
     );
@@ -240,7 +247,7 @@ export const send = {
   ): Promise<SendResult> {
     const runtime = currentRuntime('send.push');
     const context = sendContext(runtime, 'send.push');
-    const held = heldOut(runtime, 'push', context);
+    const held = heldOut(runtime, 'push', context, options);
     if (held) return held;
     return gated(runtime, 'push', context, options, () =>
       activityOf(runtime, 'push')({ ...context, ...notification }),
@@ -251,8 +258,6 @@ export const send = {
   async via(channel: string, payload: unknown): Promise<SendResult> {
     const runtime = currentRuntime('send.via');
     const context = sendContext(runtime, 'send.via');
-    const held = heldOut(runtime, channel, context);
-    if (held) return held;
     return deliver(runtime, channel, context.step, () =>
       activityOf(runtime, channel)({ ...context, channel, payload }),
     );

@@ -7,8 +7,9 @@ export const HOLDOUT = 'holdout';
 
 export interface SplitOptions {
   /**
-   * Percent of customers (0–99) held out: they walk the same path, but every send is `skipped` with
-   * reason `holdout`, so their conversions measure what the journey adds.
+   * Percent of customers (0–99) held out: they walk the same path, but every marketing send is `skipped`
+   * with reason `holdout` (transactional ones and webhooks still go), so their conversions measure what the
+   * journey adds.
    */
   readonly holdout?: number;
 }
@@ -36,7 +37,8 @@ export function split<TVariant extends string>(
     options,
   );
   runtime.variant = variant;
-  runtime.holdout = variant === HOLDOUT;
+  // Once held out, always: a later split without a holdout does not put the customer back in.
+  runtime.holdout ||= variant === HOLDOUT;
   upsertSearchAttributes([{ key: attrs.variant, value: variant }]);
   return variant;
 }

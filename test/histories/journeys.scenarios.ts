@@ -174,6 +174,20 @@ export const journeyScenarios: KitScenario[] = [
     }),
   ),
 
+  {
+    // Keyed by invoice, enrolled after the due date: only the latest notice due goes out.
+    name: 'payment-reminder--late-enrolment',
+    journey: paymentReminder,
+    run: async (env) => {
+      const c = await customer(env, 'pay-late', { phone: '+14155550194' });
+      const due = (await env.now()).getTime() - 4 * DAY;
+      await env.data!.addInvoice({ id: 'inv-late', customerId: c.id, amount: 90, dueAt: new Date(due) });
+      const { workflowId } = await env.enroll(paymentReminder, c, undefined, { key: 'inv-late' });
+      await env.advance('1 day');
+      return workflowId;
+    },
+  },
+
   ...(['waiting', 'awaiting-click', 'card-offered'] as const).map(
     (point): KitScenario => ({
       name: `cross-sell--${point}`,

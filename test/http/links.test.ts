@@ -65,7 +65,10 @@ test('one-click List-Unsubscribe stops marketing email in every journey; resubsc
       body: 'List-Unsubscribe=One-Click',
     });
     expect(oneClick.status).toBe(200);
-    expect(await oneClick.text()).toContain('You are unsubscribed from marketing email');
+    const unsubscribed = await oneClick.text();
+    expect(unsubscribed).toContain('You are unsubscribed from marketing email');
+    const resubscribe = /action="(\/resubscribe\?token=[\w.-]+)"/.exec(unsubscribed)?.[1];
+    expect(resubscribe).toBeDefined();
     expect((await journeys.contacts.get(c.id)).channels.email).toBe('unsubscribed');
 
     await t.env.sleep('7 days');
@@ -73,10 +76,13 @@ test('one-click List-Unsubscribe stops marketing email in every journey; resubsc
     expect(nudged.sends.map((s) => s.status)).toEqual(['sent', 'suppressed']);
     expect(nudged.sends[1]).toMatchObject({ reason: 'unsubscribed' });
 
-    // Another journey is held back too, until the customer subscribes again from the same link's page.
+    // Another journey is held back too, until the customer subscribes again from the page's button. The
+    // unsubscribe link itself (in every email, forwarded ones too) cannot opt them back in.
     const held = await settle((await journeys.enroll(winBack, { customer: c })).workflowId);
     expect(held.sends[0]).toMatchObject({ status: 'suppressed', reason: 'unsubscribed' });
-    const again = await fetch(link.replace('/unsubscribe?', '/resubscribe?'), { method: 'POST' });
+    const replayed = await fetch(link.replace('/unsubscribe?', '/resubscribe?'), { method: 'POST' });
+    expect(replayed.status).toBe(400);
+    const again = await fetch(new URL(resubscribe!, link), { method: 'POST' });
     expect(again.status).toBe(200);
     const sent = await settle(
       (await journeys.enroll(oneSend, { customer: c, data: { channel: 'email' } })).workflowId,

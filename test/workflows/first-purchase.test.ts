@@ -95,3 +95,17 @@ test('a customer with an earlier order is not a first-time buyer: nothing is sen
   expect(await env.outcome(firstPurchase, c)).toBe('not-first-order');
   expect(await env.outbox(c)).toEqual([]);
 });
+
+test("the first order emitted again, or another order's delivery, changes nothing", async () => {
+  const { c, orderId, start } = await firstOrder();
+  await env.advance('3 days');
+  await env.emit('order.placed', c, { orderId, total: 40 }); // a retry of the first order, new event id
+  await env.emit('order.delivered', c, { orderId: 'someone-elses-parcel' });
+  await env.advance('27 days');
+  expect((await timeline(c, start)).map(([subject]) => subject)).toEqual([
+    expect.stringMatching(/^Thank you/),
+    'Getting the most out of your order',
+    'A private sale, just for you',
+  ]);
+  expect(await env.outcome(firstPurchase, c)).toBe('private-sale-offered');
+});
