@@ -15,7 +15,8 @@ export type JourneyErrorCode =
   | 'PROVIDER_REJECTED'
   | 'PROVIDER_UNAVAILABLE'
   | 'BINARY_NOT_FOUND'
-  | 'CONTACT_INVALID';
+  | 'CONTACT_INVALID'
+  | 'INPUT_INVALID';
 
 /** Base class of every error this package throws on purpose. */
 export class JourneyError extends Error {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { isJourneyError } from '../errors';
 import { dev } from './dev';
+import { enroll } from './enroll';
 import { historyExport, replay } from './history';
 import { setup } from './setup';
 
@@ -12,6 +13,9 @@ Usage:
       The embedded local Temporal with its Web UI, a worker, provider fakes and the demo.
   journeys setup
       Find or install the Temporal CLI and the time-skipping test server into the cache.
+  journeys enroll <journey> --from <customers.csv> [--concurrency N] [--workflows PATH]
+      Enrol every customer of a CSV (id, email, phone, key, other columns as data) in a proactive
+      journey: progress, resumable (customers already enrolled are skipped), a summary with bad lines.
   journeys history export <workflowId> [--run-id R] [--out FILE|DIR] [--label L]
   journeys history export --journey NAME [--last N] [--out DIR]
       Write histories as Temporal's JSON (default into test/histories/).
@@ -33,6 +37,8 @@ async function main(argv: string[]): Promise<number> {
       return historyExport(rest.slice(1));
     case 'replay':
       return replay(rest);
+    case 'enroll':
+      return enroll(rest);
     case 'setup':
       await setup();
       return 0;

@@ -32,6 +32,13 @@ import {
 } from '../journey';
 import { parseCustomer, type CustomerInput } from './customer';
 import { routesOf, type Route } from './routing';
+import {
+  runEnrollMany,
+  type EnrollManyBadRow,
+  type EnrollManyItem,
+  type EnrollManyOptions,
+  type EnrollManySummary,
+} from './enroll-many';
 
 /** A journey as the client knows it: a journey function (its `definition`) or a bare definition. */
 export type JourneyRef = JourneyDefinition | { readonly definition: JourneyDefinition };
@@ -104,6 +111,16 @@ export interface JourneyTarget {
 export interface JourneyClient<TEvents extends AnyEventDefinition = AnyEventDefinition> {
   /** Proactive: enrols a customer in a journey that has no trigger. */
   enroll(journey: JourneyRef, options: EnrollOptions): Promise<EnrollResult>;
+  /**
+   * Enrols many customers (an array, an async iterable, `readCustomersCsv(file)`, a segment's rows) with
+   * bounded concurrency and progress. Resumable: a customer already enrolled (a live run, or one the
+   * re-entry policy refuses) is skipped by workflow id, so a rerun after a crash enrols only the rest.
+   */
+  enrollMany(
+    journey: JourneyRef,
+    items: AsyncIterable<EnrollManyItem | EnrollManyBadRow> | Iterable<EnrollManyItem | EnrollManyBadRow>,
+    options?: EnrollManyOptions,
+  ): Promise<EnrollManySummary>;
   /**
    * Reactive: validates the event, then starts every journey it triggers (signal-with-start) and reaches
    * every running journey of that customer that listens to it. Safe to retry with the same `id`.
@@ -217,6 +234,33 @@ export async function createJourneyClient<TEvents extends AnyEventDefinition = A
     }
   };
 
+  /** Checks an enrolment (a proactive journey, the key when keyed) and derives its workflow id. */
+  const enrolment = (ref: JourneyRef, item: EnrollOptions | undefined) => {
+    const journey = definitionOf(ref);
+    if (journey.trigger) {
+      throw new JourneyError(
+        'JOURNEY_INVALID',
+        `Journey "${journey.name}" is reactive (trigger "${journey.trigger.name}"): emit its trigger event instead of enrolling.`,
+      );
+    }
+    if (!item) return { journey, customer: undefined as never, key: undefined, id: '' };
+    const customer = parseCustomer(item.customer);
+    const key = item.key;
+    if (journey.keyed && (typeof key !== 'string' || key === '')) {
+      throw new JourneyError(
+        'JOURNEY_INVALID',
+        `Journey "${journey.name}" is keyed: enrol with a key (e.g. { customer, key: invoiceId }).`,
+      );
+    }
+    if (!journey.keyed && key !== undefined) {
+      throw new JourneyError(
+        'JOURNEY_INVALID',
+        `Journey "${journey.name}" is not keyed; enrol without a key.`,
+      );
+    }
+    return { journey, customer, key, id: journeyWorkflowId(journey.name, customer.id, key) };
+  };
+
   const workflowId = (ref: JourneyRef, target: JourneyTarget) => {
     const journey = definitionOf(ref);
     if (!target?.customerId)
@@ -238,28 +282,7 @@ export async function createJourneyClient<TEvents extends AnyEventDefinition = A
     workflowId,
 
     async enroll(ref, enrollOptions) {
-      const journey = definitionOf(ref);
-      if (journey.trigger) {
-        throw new JourneyError(
-          'JOURNEY_INVALID',
-          `Journey "${journey.name}" is reactive (trigger "${journey.trigger.name}"): emit its trigger event instead of enrolling.`,
-        );
-      }
-      const customer = parseCustomer(enrollOptions?.customer);
-      const key = enrollOptions.key;
-      if (journey.keyed && (typeof key !== 'string' || key === '')) {
-        throw new JourneyError(
-          'JOURNEY_INVALID',
-          `Journey "${journey.name}" is keyed: enrol with a key (e.g. { customer, key: invoiceId }).`,
-        );
-      }
-      if (!journey.keyed && key !== undefined) {
-        throw new JourneyError(
-          'JOURNEY_INVALID',
-          `Journey "${journey.name}" is not keyed; enrol without a key.`,
-        );
-      }
-      const id = journeyWorkflowId(journey.name, customer.id, key);
+      const { journey, customer, key, id } = enrolment(ref, enrollOptions);
       try {
         const handle = await client.workflow.start(journey.workflowType, {
           ...startOptions(journey, customer, id, enrollOptions.data, key),
@@ -271,6 +294,29 @@ export async function createJourneyClient<TEvents extends AnyEventDefinition = A
           return { workflowId: id, runId: undefined, status: 'not-entered' };
         throw err;
       }
+    },
+
+    async enrollMany(ref, items, manyOptions) {
+      enrolment(ref, undefined); // a reactive journey fails here, before any item is read
+      return runEnrollMany(
+        items,
+        async (item) => {
+          const { journey, customer, key, id } = enrolment(ref, item);
+          try {
+            // FAIL, not USE_EXISTING: a customer already inside is reported as skipped, not enrolled again.
+            await client.workflow.start(journey.workflowType, {
+              ...startOptions(journey, customer, id, item.data, key),
+              workflowIdConflictPolicy: 'FAIL',
+            });
+            return { status: 'enrolled' };
+          } catch (err) {
+            if (err instanceof WorkflowExecutionAlreadyStartedError)
+              return { status: 'skipped', reason: `already enrolled (${id})` };
+            throw err;
+          }
+        },
+        manyOptions,
+      );
     },
 
     async emit(input) {

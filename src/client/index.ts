@@ -31,4 +31,14 @@ export type { ConnectedClient } from './connect';
 export { customerSchema, parseCustomer } from './customer';
 export type { CustomerInput } from './customer';
 export { routesOf } from './routing';
+export { readCustomersCsv, splitCsvLine } from './csv-source';
+export { runEnrollMany } from './enroll-many';
+export type {
+  EnrollManyBadRow,
+  EnrollManyItem,
+  EnrollManyOptions,
+  EnrollManyProblem,
+  EnrollManyProgress,
+  EnrollManySummary,
+} from './enroll-many';
 export type { Route } from './routing';

@@ -1,3 +1,4 @@
+import { temporal } from '@temporalio/proto';
 import type { AnyEventDefinition } from '../events';
 import type { EmitResult, EnrollResult, JourneyClient, JourneyRef } from '../client';
 import type { SendPolicy } from '../contact';
@@ -81,8 +82,8 @@ export interface JourneyTestEnv {
 }
 
 let counter = 0;
-/** `PENDING_ACTIVITY_STATE_STARTED`: an attempt is running. */
-const ACTIVITY_STARTED = 2;
+/** An activity attempt is running. */
+const ACTIVITY_STARTED = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
 /** See `advance`. */
 const ADVANCE_GRACE_MS = 1_000;
 

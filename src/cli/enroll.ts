@@ -1,0 +1,78 @@
+import path from 'node:path';
+import { createJourneyClient, readCustomersCsv, type JourneyRef } from '../client';
+import { JourneyError } from '../errors';
+import { parseFlags } from './args';
+import { formatSummary, progressPrinter } from './progress';
+
+/** The package's own journeys, compiled beside this file. */
+const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
+
+/** The journeys a module exports (`journey()` results), by name. */
+export function loadJourneys(
+  workflowsPath?: string,
+): Map<string, JourneyRef & { definition: { name: string } }> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const module = require(path.resolve(workflowsPath ?? path.join(PACKAGE_ROOT, 'workflows'))) as Record<
+    string,
+    unknown
+  >;
+  const refs = Object.values(module).filter(
+    (v): v is JourneyRef & { definition: { name: string } } => typeof v === 'function' && 'definition' in v,
+  );
+  return new Map(refs.map((r) => [r.definition.name, r]));
+}
+
+/** Counts a CSV file's data lines (for the progress bar's total and ETA), streaming it. */
+async function countRows(file: string): Promise<number> {
+  let rows = 0;
+  for await (const row of readCustomersCsv(file)) if (row) rows += 1;
+  return rows;
+}
+
+/**
+ * `journeys enroll <journey> --from <file.csv>`: enrols every customer of the file with bounded concurrency,
+ * progress on stderr, and a summary; exits 1 when any row failed.
+ */
+export async function enroll(argv: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(argv, {
+    from: { type: 'string' },
+    concurrency: { type: 'string', default: '32' },
+    workflows: { type: 'string' },
+  });
+  const [name] = positionals;
+  if (!name || !values.from) {
+    console.error(
+      'Usage: journeys enroll <journey> --from <customers.csv> [--concurrency N] [--workflows PATH]',
+    );
+    return 2;
+  }
+  const journeys = loadJourneys(values.workflows);
+  const journey = journeys.get(name);
+  if (!journey)
+    throw new JourneyError(
+      'JOURNEY_NOT_FOUND',
+      `No journey "${name}" (known: ${[...journeys.keys()].join(', ')}).`,
+    );
+  const concurrency = Number(values.concurrency);
+  if (!(Number.isInteger(concurrency) && concurrency > 0))
+    throw new JourneyError(
+      'INPUT_INVALID',
+      `--concurrency must be a positive integer, got "${values.concurrency}"`,
+    );
+
+  const file = path.resolve(values.from);
+  const total = await countRows(file);
+  const client = await createJourneyClient({ journeys: [journey] });
+  try {
+    const summary = await client.enrollMany(journey, readCustomersCsv(file), {
+      concurrency,
+      total,
+      onProgress: progressPrinter(),
+    });
+    if (process.stderr.isTTY) process.stderr.write('\n');
+    console.log(formatSummary(summary));
+    return summary.failed > 0 ? 1 : 0;
+  } finally {
+    await client.close();
+  }
+}
