@@ -18,5 +18,7 @@ export { migrate, profileSchema } from './schema';
 export type { CustomerInput, Instant, InvoiceInput, OrderInput, ProductInput } from './schema';
 export { demoIds, seedDemoData } from './seed';
 export { createSqlProfileSource } from './sql-source';
+export { defineSegment, previewSegment, runSegment } from './segments';
+export type { RunSegmentOptions, SegmentDefinition, SegmentMember } from './segments';
 export type { SqlProfileSource, SqlQueryable } from './sql-source';
 export type { CustomerProfile, Invoice, Order, OrderItem, ProfileSource, Recommendation } from './types';

@@ -26,6 +26,8 @@ export interface SqlQueryable {
  * the row does not exist, so a typo in a test fails loudly instead of asserting on stale data.
  */
 export interface SqlProfileSource extends ProfileSource {
+  /** The database it queries, for segments (`runSegment`) and queries of your own. */
+  readonly db: SqlQueryable;
   /** Creates the tables when missing (see `migrate` in `./schema`). */
   migrate(): Promise<void>;
   /** Creates the customer, or updates the fields given; returns the stored profile. */
@@ -101,6 +103,7 @@ export function createSqlProfileSource(db: SqlQueryable): SqlProfileSource {
   };
 
   return {
+    db,
     profile,
     migrate: () => migrate(db),
 

