@@ -35,7 +35,7 @@ const expected: Record<string, string[]> = {
     'patched',
     'deprecatePatch',
   ],
-  './client': ['createJourneyClient'],
+  './client': ['createJourneyClient', 'readCustomersCsv'],
   './worker': ['createJourneyWorker', 'bundleJourneys', 'registerSearchAttributes'],
   './testing': [
     'createJourneyTestEnv',
@@ -46,7 +46,14 @@ const expected: Record<string, string[]> = {
     'exportHistory',
   ],
   './http': ['createWebhookServer'],
-  './profile': ['createPgliteProfileSource', 'createPostgresProfileSource', 'createSqlProfileSource'],
+  './profile': [
+    'createPgliteProfileSource',
+    'createPostgresProfileSource',
+    'createSqlProfileSource',
+    'defineSegment',
+    'runSegment',
+  ],
+  './reporting': ['countArms', 'upliftReport', 'formatUpliftReport'],
 };
 
 test.each(Object.entries(expected))(

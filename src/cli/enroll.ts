@@ -1,5 +1,13 @@
 import path from 'node:path';
-import { createJourneyClient, readCustomersCsv, type JourneyRef } from '../client';
+import {
+  createJourneyClient,
+  readCustomersCsv,
+  type EnrollManyBadRow,
+  type EnrollManyItem,
+  type JourneyRef,
+} from '../client';
+import { previewSegment, runSegment, type SegmentMember } from '../profile';
+import { loadSegments, openCustomerData, segmentNamed } from './customer-data';
 import { JourneyError } from '../errors';
 import { parseFlags } from './args';
 import { formatSummary, progressPrinter } from './progress';
@@ -38,6 +46,8 @@ export async function enroll(argv: string[]): Promise<number> {
     from: { type: 'string' },
     concurrency: { type: 'string', default: '32' },
     workflows: { type: 'string' },
+    segments: { type: 'string' },
+    database: { type: 'string' },
   });
   const [name] = positionals;
   if (!name || !values.from) {
@@ -60,11 +70,23 @@ export async function enroll(argv: string[]): Promise<number> {
       `--concurrency must be a positive integer, got "${values.concurrency}"`,
     );
 
-  const file = path.resolve(values.from);
-  const total = await countRows(file);
+  const fromSegment = values.from.startsWith('segment:') ? values.from.slice('segment:'.length) : undefined;
+  const data = fromSegment ? await openCustomerData(values.database) : undefined;
   const client = await createJourneyClient({ journeys: [journey] });
   try {
-    const summary = await client.enrollMany(journey, readCustomersCsv(file), {
+    let items: AsyncIterable<EnrollManyItem | EnrollManyBadRow>;
+    let total: number;
+    if (fromSegment && data) {
+      const definition = segmentNamed(loadSegments(values.segments), fromSegment);
+      const now = new Date(); // one instant for the count and the members
+      total = (await previewSegment(data.source.db, definition, { now, sample: 0 })).size;
+      items = membersOf(runSegment(data.source.db, definition, { now }));
+    } else {
+      const file = path.resolve(values.from);
+      total = await countRows(file);
+      items = readCustomersCsv(file);
+    }
+    const summary = await client.enrollMany(journey, items, {
       concurrency,
       total,
       onProgress: progressPrinter(),
@@ -73,6 +95,16 @@ export async function enroll(argv: string[]): Promise<number> {
     console.log(formatSummary(summary));
     return summary.failed > 0 ? 1 : 0;
   } finally {
-    await client.close();
+    await Promise.all([client.close(), data?.close()]);
+  }
+}
+
+/** A segment's members as enrolment items: the customer's addresses, and the other columns as data. */
+async function* membersOf(members: AsyncIterable<SegmentMember>): AsyncGenerator<EnrollManyItem> {
+  for await (const m of members) {
+    yield {
+      customer: { id: m.id, ...(m.email && { email: m.email }), ...(m.phone && { phone: m.phone }) },
+      data: Object.keys(m.data).length > 0 ? m.data : undefined,
+    };
   }
 }

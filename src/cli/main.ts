@@ -2,6 +2,8 @@
 import { isJourneyError } from '../errors';
 import { dev } from './dev';
 import { enroll } from './enroll';
+import { report } from './report';
+import { segment } from './segment';
 import { historyExport, replay } from './history';
 import { setup } from './setup';
 
@@ -16,12 +18,20 @@ Usage:
   journeys enroll <journey> --from <customers.csv> [--concurrency N] [--workflows PATH]
       Enrol every customer of a CSV (id, email, phone, key, other columns as data) in a proactive
       journey: progress, resumable (customers already enrolled are skipped), a summary with bad lines.
+  journeys enroll <journey> --from segment:<name> [--database URL] [--segments PATH]
+      The same from a segment's members, evaluated now.
+  journeys segment preview <name> [--database URL] [--segments PATH] [--sample N]
+      A segment's size now and a sample of its members (database: --database, DATABASE_URL, or the
+      demo's PGlite).
   journeys history export <workflowId> [--run-id R] [--out FILE|DIR] [--label L]
   journeys history export --journey NAME [--last N] [--out DIR]
       Write histories as Temporal's JSON (default into test/histories/).
   journeys replay [paths…] [--workflows PATH]
   journeys replay --from-server --journey NAME [--last N] [--workflows PATH]
       Replay histories against the current journeys; exit 1 if any diverges.
+  journeys report uplift <journey> [--variants a,b,holdout] [--workflows PATH]
+      A journey's split arms counted on the server (enrolled, converted, rate) and the uplift over the
+      holdout with a 95% confidence interval (Wald).
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -39,6 +49,10 @@ async function main(argv: string[]): Promise<number> {
       return replay(rest);
     case 'enroll':
       return enroll(rest);
+    case 'segment':
+      return segment(rest);
+    case 'report':
+      return report(rest);
     case 'setup':
       await setup();
       return 0;
