@@ -10,4 +10,5 @@ export { paymentReminder } from './payment-reminder';
 export { reactivation } from './reactivation';
 export { upsell } from './upsell';
 export { welcome } from './welcome';
+export { campaignSweep } from './campaign-sweep';
 export { contact } from '../src/contact/contact-workflow';

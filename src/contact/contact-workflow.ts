@@ -9,7 +9,13 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Channel } from '../journey';
-import { DECISIONS_KEPT, HISTORY_LIMIT, type ContactPatch, type ContactSnapshot } from './entity';
+import {
+  DECISIONS_KEPT,
+  HISTORY_LIMIT,
+  type CampaignEntry,
+  type ContactPatch,
+  type ContactSnapshot,
+} from './entity';
 import { isTimeZone } from './local-time';
 import {
   decide,
@@ -29,6 +35,14 @@ export const contactSuppress = defineUpdate<
   [{ readonly channel: Channel; readonly reason: SuppressionReason }]
 >('contact.suppress');
 export const contactState = defineQuery<ContactSnapshot>('contact.state');
+/**
+ * A sweep asks to start a campaign: granted (and recorded, with its cooldown) unless an earlier campaign's
+ * cooldown still holds. One update, so two sweeps racing for a customer cannot both start one.
+ */
+export const contactCampaign = defineUpdate<
+  { readonly granted: true } | { readonly granted: false; readonly until: number; readonly journey: string },
+  [{ readonly plan: string; readonly journey: string; readonly cooldownMs: number }]
+>('contact.campaign');
 
 /**
  * The customer as a long-lived entity (`contact/<customerId>`): consent per channel and topic,
@@ -105,6 +119,18 @@ export async function contact(snapshot: ContactSnapshot): Promise<void> {
   setHandler(contactSuppress, ({ channel, reason }) => {
     state = { ...state, suppressed: { ...state.suppressed, [channel]: { reason, at: Date.now() } } };
     return state;
+  });
+
+  setHandler(contactCampaign, ({ plan, journey, cooldownMs }) => {
+    const now = Date.now();
+    const active = (state.campaigns ?? []).filter((c) => c.until > now);
+    const holding = active.reduce<CampaignEntry | undefined>(
+      (a, c) => (a && a.until >= c.until ? a : c),
+      undefined,
+    );
+    if (holding) return { granted: false, until: holding.until, journey: holding.journey };
+    state = { ...state, campaigns: [...active, { plan, journey, at: now, until: now + cooldownMs }] };
+    return { granted: true };
   });
 
   setHandler(contactState, () => state);

@@ -12,8 +12,20 @@ export interface DecisionRecord {
   readonly answer: GateDecision;
 }
 
+/** A campaign the customer entered from a plan's sweep, and until when no other campaign may start. */
+export interface CampaignEntry {
+  readonly plan: string;
+  readonly journey: string;
+  /** Epoch ms. */
+  readonly at: number;
+  /** Epoch ms: the campaign's cooldown ends. */
+  readonly until: number;
+}
+
 /** Everything a contact holds; also what it carries across continue-as-new. */
 export interface ContactSnapshot extends ContactFacts {
+  /** Campaigns entered whose cooldown has not ended (absent in contacts started before campaigns existed). */
+  readonly campaigns?: readonly CampaignEntry[];
   readonly customerId: string;
   readonly decisions: readonly DecisionRecord[];
   /** Sends allowed over the contact's whole life, across continue-as-new. */
@@ -43,6 +55,7 @@ export function newContact(customerId: string): ContactSnapshot {
     suppressed: {},
     ledger: [],
     decisions: [],
+    campaigns: [],
     sendsAllowed: 0,
     generation: 1,
   };

@@ -5,7 +5,7 @@
 // The `contact` workflow and its update definitions are in './contact-workflow', bundled through
 // workflows/index.ts: this index stays free of workflow code so the client can import it.
 export { contactWorkflowId, newContact } from './entity';
-export type { ContactPatch, ContactSnapshot, DecisionRecord } from './entity';
+export type { CampaignEntry, ContactPatch, ContactSnapshot, DecisionRecord } from './entity';
 export { inLocalWindow, instantOf, isTimeZone, localParts, nextLocalTime, parseClock } from './local-time';
 export type { LocalClock } from './local-time';
 export { decide, pruneLedger } from './policy';

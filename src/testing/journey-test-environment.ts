@@ -33,6 +33,8 @@ export interface JourneyTestEnvironmentOptions {
   readonly customerByPhone?: (phone: string) => string | undefined | Promise<string | undefined>;
   /** Customer data behind `profile.get()` and `promoCode()`. */
   readonly profiles?: ProfileSource;
+  /** More activities for each run's worker (e.g. `createCampaignActivities`), given the run's client. */
+  readonly activities?: (run: { journeys: JourneyClient; taskQueue: string }) => object;
   /** Where binaries are cached; defaults to `JOURNEYS_CACHE_DIR` or `.journeys` in the working directory. */
   readonly cacheDir?: string;
 }
@@ -142,7 +144,7 @@ export async function createJourneyTestEnvironment(
         connection: env.nativeConnection,
         taskQueue,
         workflowBundle,
-        activities,
+        activities: { ...activities, ...options.activities?.({ journeys: client, taskQueue }) },
       });
       // Remember every run this test started, to terminate the ones left running: on the time-skipping
       // server a leftover run with no worker would hold the shared clock for every test after it.
