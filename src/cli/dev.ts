@@ -7,6 +7,7 @@ import type { SendPolicy } from '../contact';
 import { ConfigError } from '../errors';
 import { deliveryEvents, type AnyEventDefinition } from '../events';
 import { createWebhookServer } from '../http';
+import { createCampaignActivities } from '../campaigns';
 import { createPgliteProfileSource, type SqlProfileSource } from '../profile';
 import { findTemporalCli, startLocalServer } from '../server';
 import { quietRuntime, startProviderFakes, type OutboxMessage } from '../testing';
@@ -123,22 +124,31 @@ export async function dev(argv: string[]): Promise<number> {
     closers.push(() => webhooks.close());
     fakes.resend.webhook = { url: `${webhooks.url}/webhooks/resend`, secret: fakes.resendWebhookSecret };
     fakes.twilio.inboundUrl = `${webhooks.url}/webhooks/twilio/inbound`;
+    const campaigns = createCampaignActivities({
+      journeys,
+      journeyRefs,
+      db: profiles.source.db,
+      taskQueue: config.taskQueue,
+    });
     const worker = await createJourneyWorker({
       connection: server.env.nativeConnection,
       namespace: server.namespace,
       taskQueue: config.taskQueue,
       workflowsPath,
       journeys: journeysModule,
-      activities: fakes.activities({
-        statusCallback: `${webhooks.url}/webhooks/twilio/status`,
-        links: { baseUrl: webhooks.url, secret: linkSecret },
-        profiles: profiles.source,
-        gate: {
-          client: server.env.client,
-          taskQueue: config.taskQueue,
-          policy: config.contacts as SendPolicy,
-        },
-      }),
+      activities: {
+        ...campaigns,
+        ...fakes.activities({
+          statusCallback: `${webhooks.url}/webhooks/twilio/status`,
+          links: { baseUrl: webhooks.url, secret: linkSecret },
+          profiles: profiles.source,
+          gate: {
+            client: server.env.client,
+            taskQueue: config.taskQueue,
+            policy: config.contacts as SendPolicy,
+          },
+        }),
+      },
     });
 
     console.log('temporal-journeys dev');

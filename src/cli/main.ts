@@ -2,6 +2,7 @@
 import { isJourneyError } from '../errors';
 import { dev } from './dev';
 import { enroll } from './enroll';
+import { plan } from './plan';
 import { report } from './report';
 import { segment } from './segment';
 import { historyExport, replay } from './history';
@@ -29,6 +30,9 @@ Usage:
   journeys replay [paths…] [--workflows PATH]
   journeys replay --from-server --journey NAME [--last N] [--workflows PATH]
       Replay histories against the current journeys; exit 1 if any diverges.
+  journeys plan dry-run|run|schedule <plan> [--plans PATH]
+      A campaign plan (workflows/plans.ts): who would enter what, a sweep now, or its daily Temporal
+      Schedule (overlap skip). Sweeps run on the task queue's workers (journeys dev, or yours).
   journeys report uplift <journey> [--variants a,b,holdout] [--workflows PATH]
       A journey's split arms counted on the server (enrolled, converted, rate) and the uplift over the
       holdout with a 95% confidence interval (Wald).
@@ -53,6 +57,8 @@ async function main(argv: string[]): Promise<number> {
       return segment(rest);
     case 'report':
       return report(rest);
+    case 'plan':
+      return plan(rest);
     case 'setup':
       await setup();
       return 0;

@@ -2,6 +2,9 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { ChannelActivities, ChannelSender } from '../../activities';
+import { createCampaignActivities } from '../campaigns';
+import { createJourneyClient, type JourneyRef } from '../client';
+import type { SqlProfileSource } from '../profile';
 import type { ProfileSource } from '../profile/types';
 import type { Client } from '@temporalio/client';
 import { connectTemporal } from '../client';
@@ -99,21 +102,35 @@ export async function createJourneyWorker(options: JourneyWorkerOptions = {}): P
   const gateClient = options.client ?? connected?.client;
   const workflowBundle =
     options.workflowBundle ?? (await bundleJourneys(options.workflowsPath ?? path.resolve('workflows')));
+  const taskQueue = options.taskQueue ?? (config as JourneysConfig).taskQueue;
+  // With a SQL profile source and the journeys module, the worker also runs campaign sweeps (plans).
+  const refs = Object.values(options.journeys ?? {}).filter(
+    (v): v is JourneyRef => typeof v === 'function' && 'definition' in v,
+  );
+  const db = (options.profiles as Partial<SqlProfileSource> | undefined)?.db;
+  const campaigns =
+    !options.activities && db && gateClient && refs.length > 0
+      ? createCampaignActivities({
+          journeys: await createJourneyClient({ journeys: refs, client: gateClient, taskQueue }),
+          journeyRefs: refs,
+          db,
+          taskQueue,
+        })
+      : {};
   const worker = await Worker.create({
     connection,
     namespace: namespace ?? 'default',
-    taskQueue: options.taskQueue ?? (config as JourneysConfig).taskQueue,
+    taskQueue,
     workflowBundle,
-    activities:
-      options.activities ??
-      createProviderActivities(config as JourneysConfig, {
-        custom: options.channels,
-        profiles: options.profiles,
-        gate: {
-          client: gateClient as Client,
-          taskQueue: options.taskQueue ?? (config as JourneysConfig).taskQueue,
-        },
-      }),
+    activities: {
+      ...(options.activities ??
+        createProviderActivities(config as JourneysConfig, {
+          custom: options.channels,
+          profiles: options.profiles,
+          gate: { client: gateClient as Client, taskQueue },
+        })),
+      ...campaigns,
+    },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions,
   });
   return {
