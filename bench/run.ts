@@ -4,7 +4,7 @@
  *   2. wall time of the abandoned-cart journey on the time-skipping server, worker already up.
  * Rounds alternate raw and ours so drift in the server (SQLite growing, JIT warming) hits both alike.
  *
- *   npm run bench [-- --ops 1000 --concurrency 32 --rounds 3]
+ *   npm run bench [-- --ops 1000 --concurrency 32 --rounds 3 --many 20000 --only client,journey,send,gate,longest,many]
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -28,6 +28,7 @@ import { bundleJourneys } from '../src/worker';
 import { Resend } from 'resend';
 import { createResendEmail, OPEN_POLICY } from '../activities';
 import { abandonedCart } from '../workflows/abandoned-cart';
+import { enrollManyBench } from './enroll-many';
 import { longestJourneyBench } from './longest-journey';
 
 const { values } = parseArgs({
@@ -36,6 +37,8 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '32' },
     rounds: { type: 'string', default: '3' },
     journeys: { type: 'string', default: '5' },
+    many: { type: 'string', default: '20000' },
+    only: { type: 'string' },
   },
 });
 const OPS = Number(values.ops);
@@ -351,11 +354,16 @@ async function gateBench(): Promise<void> {
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   console.log(`temporal-journeys bench  node ${process.version}  ${os.cpus().length} cpus`);
-  await devServerBench();
-  await timeSkippingBench();
-  await sendOverheadBench();
-  await gateBench();
-  await longestJourneyBench(JOURNEY_RUNS);
+  const benches: Record<string, () => Promise<void>> = {
+    client: devServerBench,
+    journey: timeSkippingBench,
+    send: sendOverheadBench,
+    gate: gateBench,
+    longest: () => longestJourneyBench(JOURNEY_RUNS),
+    many: () => enrollManyBench(Number(values.many), CONCURRENCY, ROUNDS),
+  };
+  for (const [name, bench] of Object.entries(benches))
+    if (!values.only || values.only.split(',').includes(name)) await bench();
 }
 
 main().catch((err: unknown) => {

@@ -42,6 +42,9 @@ export interface CampaignActivitiesOptions {
   readonly taskQueue: string;
 }
 
+/** Contacts asked at once within a page. */
+const CONTACT_CONCURRENCY = 16;
+
 const nameOf = (ref: JourneyRef) => ('definition' in ref ? ref.definition.name : ref.name);
 
 /**
@@ -91,22 +94,23 @@ export function createCampaignActivities(options: CampaignActivitiesOptions) {
       const wouldEnter: { customerId: string; journey: string }[] = [];
       const granted = new Map<string, EnrollManyItem[]>();
       let cooldown = 0;
-      for (const row of rows) {
-        Context.current().heartbeat(row.id);
+      // Contacts answer in parallel (each is its own workflow); 16 at a time keeps the server responsive.
+      let nextRow = 0;
+      const decideRow = async (row: (typeof rows)[number]) => {
         const campaign = plan.campaigns[row.campaign];
-        if (!campaign) continue;
+        if (!campaign) return;
         if (dryRun) {
           if (await holds(row.id, Date.parse(now))) cooldown += 1;
           else {
             entered[campaign.journey] = (entered[campaign.journey] ?? 0) + 1;
             if (wouldEnter.length < 100) wouldEnter.push({ customerId: row.id, journey: campaign.journey });
           }
-          continue;
+          return;
         }
         const answer = await grant(row.id, plan.name, campaign.journey, toMs(campaign.cooldown));
         if (!answer.granted) {
           cooldown += 1;
-          continue;
+          return;
         }
         const customer = {
           id: row.id,
@@ -117,7 +121,17 @@ export function createCampaignActivities(options: CampaignActivitiesOptions) {
           ...(granted.get(campaign.journey) ?? []),
           { customer, data: { plan: plan.name } },
         ]);
-      }
+      };
+      await Promise.all(
+        Array.from({ length: CONTACT_CONCURRENCY }, async () => {
+          while (nextRow < rows.length) {
+            const row = rows[nextRow++] as (typeof rows)[number];
+            Context.current().heartbeat(row.id);
+            await decideRow(row);
+          }
+        }),
+      );
+      wouldEnter.sort((a, b) => (a.customerId < b.customerId ? -1 : 1));
       let alreadyIn = 0;
       for (const [journey, items] of granted) {
         const ref = options.journeyRefs.find((r) => nameOf(r) === journey);
