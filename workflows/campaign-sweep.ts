@@ -20,6 +20,8 @@ export interface SweepInput {
   readonly plan: CampaignPlan;
   readonly dryRun?: boolean;
   readonly pageSize?: number;
+  /** Pages per run before continuing as new (default 100). */
+  readonly pagesPerRun?: number;
   /** Set by the sweep itself when it continues as new. */
   readonly now?: string;
   readonly after?: string;
@@ -77,7 +79,7 @@ export async function campaignSweep(input: SweepInput): Promise<SweepSummary> {
     };
     if (result.done) return totals;
     after = result.last;
-    if (page >= PAGES_PER_RUN || workflowInfo().continueAsNewSuggested)
+    if (page >= (input.pagesPerRun ?? PAGES_PER_RUN) || workflowInfo().continueAsNewSuggested)
       await continueAsNew<typeof campaignSweep>({ ...input, now, after, totals });
   }
 }

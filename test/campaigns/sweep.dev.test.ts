@@ -147,5 +147,15 @@ test('dry run, then the schedule fires the sweep: best campaign per customer, co
     })) as SweepSummary;
     expect(again).toMatchObject({ processed: 3, cooldown: 3, entered: {} });
     await schedule.delete();
+
+    // A large segment keeps the sweep's history short: here one customer a page, one page a run.
+    const handle = await t.env.client.workflow.start('campaignSweep', {
+      workflowId: `${sweepWorkflowId(plan.name)}-paged`,
+      taskQueue,
+      args: [{ plan, dryRun: true, pageSize: 1, pagesPerRun: 1 }],
+    });
+    const paged = (await handle.result()) as SweepSummary;
+    expect(paged).toMatchObject({ processed: 3, pages: 4, cooldown: 3 });
+    expect((await handle.describe()).runId).not.toBe(handle.firstExecutionRunId); // it continued as new
   });
 }, 90_000);
