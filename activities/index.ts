@@ -46,6 +46,7 @@ export { createLinkToken, createSignedLinks, readLinkToken } from './signed-link
 export type { LinkAction, LinkClaims, SignedLinks, SignedLinksOptions } from './signed-links';
 export { providerFailure } from './provider-errors';
 export { defaultEmailTemplates } from './email-templates';
+export { escapeHtml } from './template-helpers';
 export type { EmailTemplate, EmailTemplates, RenderedEmail } from './email-templates';
 
 /** Credentials and endpoints of the real providers; a channel left out is a channel not configured. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { createJourneyClient, type JourneyClient, type JourneyRef } from '../client';
+import { createJourneyClient, type JourneyClient } from '../client';
 import { loadConfig } from '../config';
 import type { SendPolicy } from '../contact';
 import { ConfigError } from '../errors';
@@ -13,12 +13,10 @@ import { findTemporalCli, startLocalServer } from '../server';
 import { quietRuntime, startProviderFakes, type OutboxMessage } from '../testing';
 import { createJourneyWorker } from '../worker';
 import { parseFlags, portFlag } from './args';
+import { loadJourneysModule, PACKAGE_ROOT } from './journeys-module';
 
 /** Journey time in the demo: 1 hour of journey time per second, so a 1-day wait takes 24 s. */
 const DEMO_TIME_SCALE = 3600;
-
-/** The package's own journeys and demo scenario (compiled beside this file). */
-const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
 
 interface Scenario {
   runScenario(context: {
@@ -95,12 +93,10 @@ export async function dev(argv: string[]): Promise<number> {
     await server.close();
   };
   try {
-    const workflowsPath = path.resolve(values.workflows ?? path.join(PACKAGE_ROOT, 'workflows'));
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const journeysModule = require(workflowsPath) as Record<string, unknown>;
-    const journeyRefs = Object.values(journeysModule).filter(
-      (v): v is JourneyRef => typeof v === 'function' && 'definition' in v,
-    );
+    const loaded = loadJourneysModule(values.workflows);
+    const workflowsPath = loaded.path;
+    const journeysModule = loaded.module;
+    const journeyRefs = [...loaded.journeys.values()];
     const journeys = await createJourneyClient({
       journeys: journeyRefs,
       events: deliveryEvents as readonly AnyEventDefinition[],
@@ -159,9 +155,7 @@ export async function dev(argv: string[]): Promise<number> {
     console.log(
       `  Fakes     Resend ${fakes.resend.url}  Twilio ${fakes.twilio.url}  webhooks in at ${webhooks.url}`,
     );
-    console.log(
-      `  Journeys  ${journeyRefs.map((j) => ('definition' in j ? j.definition.name : j.name)).join(', ')} on task queue "${config.taskQueue}"`,
-    );
+    console.log(`  Journeys  ${[...loaded.journeys.keys()].join(', ')} on task queue "${config.taskQueue}"`);
     console.log(
       `  Time      journey time runs ${timeScale}x (1 hour of journey = ${(3600 / timeScale).toFixed(1)} s)`,
     );

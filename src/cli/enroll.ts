@@ -1,34 +1,11 @@
 import path from 'node:path';
-import {
-  createJourneyClient,
-  readCustomersCsv,
-  type EnrollManyBadRow,
-  type EnrollManyItem,
-  type JourneyRef,
-} from '../client';
+import { createJourneyClient, readCustomersCsv, type EnrollManyBadRow, type EnrollManyItem } from '../client';
 import { previewSegment, runSegment, type SegmentMember } from '../profile';
 import { loadSegments, openCustomerData, segmentNamed } from './customer-data';
 import { JourneyError } from '../errors';
 import { parseFlags } from './args';
+import { loadJourneysModule } from './journeys-module';
 import { formatSummary, progressPrinter } from './progress';
-
-/** The package's own journeys, compiled beside this file. */
-const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
-
-/** The journeys a module exports (`journey()` results), by name. */
-export function loadJourneys(
-  workflowsPath?: string,
-): Map<string, JourneyRef & { definition: { name: string } }> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const module = require(path.resolve(workflowsPath ?? path.join(PACKAGE_ROOT, 'workflows'))) as Record<
-    string,
-    unknown
-  >;
-  const refs = Object.values(module).filter(
-    (v): v is JourneyRef & { definition: { name: string } } => typeof v === 'function' && 'definition' in v,
-  );
-  return new Map(refs.map((r) => [r.definition.name, r]));
-}
 
 /** Counts a CSV file's data lines (for the progress bar's total and ETA), streaming it. */
 async function countRows(file: string): Promise<number> {
@@ -56,7 +33,7 @@ export async function enroll(argv: string[]): Promise<number> {
     );
     return 2;
   }
-  const journeys = loadJourneys(values.workflows);
+  const { journeys } = loadJourneysModule(values.workflows);
   const journey = journeys.get(name);
   if (!journey)
     throw new JourneyError(

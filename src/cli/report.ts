@@ -1,13 +1,11 @@
-import path from 'node:path';
-import { connectTemporal, type JourneyRef } from '../client';
+import { connectTemporal } from '../client';
 import { loadConfig } from '../config';
 import { JourneyError } from '../errors';
-import type { JourneyDefinition } from '../journey';
 import { countArms, DEFAULT_CONTROL, formatUpliftReport, upliftReport } from '../reporting';
 import { parseFlags } from './args';
+import { loadJourneysModule } from './journeys-module';
 
 /** The package's own journeys (compiled beside this file), as `journeys dev` finds them. */
-const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
 
 const USAGE = 'journeys report uplift <journey> [--variants a,b,holdout] [--workflows PATH]';
 
@@ -31,8 +29,9 @@ export async function report(argv: string[]): Promise<number> {
     console.error(`Give one journey name: \`${USAGE}\`.`);
     return 2;
   }
-  const workflowsPath = path.resolve(values.workflows ?? path.join(PACKAGE_ROOT, 'workflows'));
-  const journeys = loadJourneys(workflowsPath);
+  const loaded = loadJourneysModule(values.workflows);
+  const workflowsPath = loaded.path;
+  const journeys = [...loaded.journeys.values()].map((j) => j.definition);
   const definition = journeys.find((j) => j.name === journeyName);
   if (!definition) {
     const error = new JourneyError(
@@ -73,13 +72,4 @@ export async function report(argv: string[]): Promise<number> {
   } finally {
     await connected.close();
   }
-}
-
-/** The journey definitions a workflows module exports (journey functions carry theirs as `definition`). */
-function loadJourneys(workflowsPath: string): JourneyDefinition[] {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const journeysModule = require(workflowsPath) as Record<string, unknown>;
-  return Object.values(journeysModule)
-    .filter((v): v is JourneyRef => typeof v === 'function' && 'definition' in v)
-    .map((ref) => ('definition' in ref ? ref.definition : ref));
 }

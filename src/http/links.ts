@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createLinkToken, readLinkToken, type LinkAction, type LinkClaims } from '../../activities';
+import {
+  createLinkToken,
+  escapeHtml,
+  readLinkToken,
+  type LinkAction,
+  type LinkClaims,
+} from '../../activities';
 import type { JourneyClient } from '../client';
 import { subscriptionConfirmed } from '../events';
 
@@ -98,12 +104,5 @@ function page(res: ServerResponse, status: number, title: string, body: string):
   res.end(
     `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>` +
       `<body><h1>${escapeHtml(title)}</h1>${body}</body></html>`,
-  );
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
   );
 }

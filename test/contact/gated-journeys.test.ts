@@ -6,6 +6,7 @@
 import { nextLocalTime, type SendPolicy } from '../../src/contact';
 import type { JourneyState, SendRecord } from '../../src/journey';
 import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing';
+import { settle } from '../fixtures/settle';
 import { morningNote, oneSend, smsAt, weeklyNudge, winBack } from '../fixtures/journeys';
 
 const policy: SendPolicy = {
@@ -32,31 +33,13 @@ const customer = () => ({
   email: `gj-${uid()}@example.com`,
   phone: `+1415558${String(Math.floor(Math.random() * 9000) + 1000)}`,
 });
-/**
- * Moves the server's clock by `skip`, then waits (in real time) for the journey to end. These tests move
- * time by hand instead of awaiting `result()`: with a contact update in flight, the time-skipping server
- * let a result() wait skip its clock ten years ahead (the send's recorded time said 2036).
- */
-async function settle(
-  workflowId: string,
-  skip?: Parameters<JourneyTestEnvironment['env']['sleep']>[0],
-): Promise<JourneyState> {
-  if (skip) await t.env.sleep(skip);
-  const handle = t.env.client.workflow.getHandle(workflowId);
-  for (let i = 0; i < 200; i++) {
-    const state = await handle.query<JourneyState>('journeys.state');
-    if (state.outcome !== null) return state;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${workflowId} did not end`);
-}
 const sendOf = (state: JourneyState): SendRecord => state.sends[0]!;
 
 test('two journeys, one marketing email a day: the second waits for the next day and the outbox shows it there', async () => {
   const c = customer();
   await t.run(async ({ journeys }) => {
     const first = await journeys.enroll(winBack, { customer: c });
-    const firstState = await settle(first.workflowId);
+    const firstState = await settle(t, first.workflowId);
     const second = await journeys.enroll(oneSend, { customer: c, data: { channel: 'email' } });
     await t.env.sleep('12 hours');
     expect(t.outbox.emails(c.email)).toHaveLength(1); // still waiting for its slot
@@ -65,7 +48,7 @@ test('two journeys, one marketing email a day: the second waits for the next day
     // The slot opens a day after the first send was allowed (recorded a moment before it was sent).
     const opens = Date.parse(waiting.deferred!.until) - Date.parse(sendOf(firstState).at);
     expect(Math.abs(opens - DAY)).toBeLessThan(60_000);
-    const secondState = await settle(second.workflowId, '12 hours');
+    const secondState = await settle(t, second.workflowId, '12 hours');
     expect(sendOf(firstState)).toMatchObject({ status: 'sent' });
     expect(sendOf(secondState)).toMatchObject({ status: 'sent' });
     const gap = Date.parse(sendOf(secondState).at) - Date.parse(sendOf(firstState).at);
@@ -107,7 +90,7 @@ test("an SMS due at 23:30 goes out at 09:00 in the customer's zone, New York and
     // Skip past both: the Saturday night, then the morning; each waits for its own 09:00.
     const until = Math.max(nyDue, tokyoDue) + 11 * 3_600_000;
     await t.env.sleep(until - (await t.env.currentTimeMs()));
-    const [nyState, tokyoState] = await Promise.all([settle(a.workflowId), settle(b.workflowId)]);
+    const [nyState, tokyoState] = await Promise.all([settle(t, a.workflowId), settle(t, b.workflowId)]);
     const nyAt = Date.parse(sendOf(nyState).at);
     expect(new Date(nyDue).toISOString()).toBe('2027-03-14T04:30:00.000Z'); // Sat 23:30 EST
     expect(nyAt - Date.parse('2027-03-14T13:00:00Z')).toBeGreaterThanOrEqual(0); // Sun 09:00 EDT, not 14:00Z
@@ -127,7 +110,7 @@ test("unsubscribe during a journey's sleep: the next email is suppressed as unsu
     await t.env.sleep('8 days'); // past the first nudge, asleep before the second
     await t.outbox.waitFor((m) => m.channel === 'email' && m.to.includes(c.email));
     await journeys.contacts.unsubscribe(c.id, { channel: 'email' });
-    const state = await settle(workflowId, '7 days');
+    const state = await settle(t, workflowId, '7 days');
     expect(state.sends.map((s) => [s.status, 'reason' in s ? s.reason : undefined])).toEqual([
       ['sent', undefined],
       ['suppressed', 'unsubscribed'],
@@ -141,11 +124,11 @@ test('a hard bounce suppresses email for that customer in every journey', async 
   const c = customer();
   await t.run(async ({ journeys }) => {
     const first = await journeys.enroll(winBack, { customer: c });
-    await settle(first.workflowId);
+    await settle(t, first.workflowId);
     const [email] = t.outbox.emails(c.email);
     expect(await t.fakes.resend.bounce(email!.id)).toBe(200);
     const second = await journeys.enroll(oneSend, { customer: c, data: { channel: 'email' } });
-    expect(sendOf(await settle(second.workflowId))).toMatchObject({
+    expect(sendOf(await settle(t, second.workflowId))).toMatchObject({
       status: 'suppressed',
       reason: 'bounced',
     });
@@ -160,7 +143,7 @@ test('sleepUntil(localTime("09:00")) waits for 09:00 in the customer\'s own zone
     const now = await t.env.currentTimeMs();
     const { workflowId } = await journeys.enroll(morningNote, { customer: c });
     const expected = nextLocalTime(now, 'Asia/Tokyo', '09:00');
-    const state = await settle(workflowId, expected - now + 60_000);
+    const state = await settle(t, workflowId, expected - now + 60_000);
     const at = Date.parse(state.steps[0]!.at);
     expect(at - expected).toBeGreaterThanOrEqual(0);
     expect(at - expected).toBeLessThan(60_000);
@@ -174,10 +157,10 @@ test('a transactional send reaches a customer unsubscribed from marketing email'
     await journeys.contacts.update(c.id, { timeZone: 'Asia/Tokyo', channels: { email: 'unsubscribed' } });
     const now = await t.env.currentTimeMs();
     const { workflowId } = await journeys.enroll(morningNote, { customer: c }); // sends with category: 'transactional'
-    const state = await settle(workflowId, nextLocalTime(now, 'Asia/Tokyo', '09:00') - now + 60_000);
+    const state = await settle(t, workflowId, nextLocalTime(now, 'Asia/Tokyo', '09:00') - now + 60_000);
     expect(sendOf(state)).toMatchObject({ status: 'sent' });
     const marketing = await journeys.enroll(oneSend, { customer: c, data: { channel: 'email' } });
-    expect(sendOf(await settle(marketing.workflowId))).toMatchObject({
+    expect(sendOf(await settle(t, marketing.workflowId))).toMatchObject({
       status: 'suppressed',
       reason: 'unsubscribed',
     });

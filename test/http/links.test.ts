@@ -3,8 +3,8 @@
  * List-Unsubscribe POST stops marketing email in every journey and resubscribing lifts it; a forged link
  * changes nothing; double opt-in holds marketing until the confirmation link is clicked; STOP and START.
  */
-import type { JourneyState } from '../../src/journey';
 import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing';
+import { settle } from '../fixtures/settle';
 import { doubleOptIn, oneSend, weeklyNudge, winBack } from '../fixtures/journeys';
 
 const phones = new Map<string, string>();
@@ -28,17 +28,6 @@ const customer = () => {
   phones.set(c.phone, c.id);
   return c;
 };
-
-/** Waits in real time for a journey to end (time is moved by hand, as in the gated journey tests). */
-async function settle(workflowId: string): Promise<JourneyState> {
-  const handle = t.env.client.workflow.getHandle(workflowId);
-  for (let i = 0; i < 200; i++) {
-    const state = await handle.query<JourneyState>('journeys.state');
-    if (state.outcome !== null) return state;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${workflowId} did not end`);
-}
 
 const unsubscribeLink = (headers: Readonly<Record<string, string>>) =>
   /^<(.+)>$/.exec(headers['List-Unsubscribe'] ?? '')?.[1] as string;
@@ -72,19 +61,20 @@ test('one-click List-Unsubscribe stops marketing email in every journey; resubsc
     expect((await journeys.contacts.get(c.id)).channels.email).toBe('unsubscribed');
 
     await t.env.sleep('7 days');
-    const nudged = await settle(nudge.workflowId);
+    const nudged = await settle(t, nudge.workflowId);
     expect(nudged.sends.map((s) => s.status)).toEqual(['sent', 'suppressed']);
     expect(nudged.sends[1]).toMatchObject({ reason: 'unsubscribed' });
 
     // Another journey is held back too, until the customer subscribes again from the page's button. The
     // unsubscribe link itself (in every email, forwarded ones too) cannot opt them back in.
-    const held = await settle((await journeys.enroll(winBack, { customer: c })).workflowId);
+    const held = await settle(t, (await journeys.enroll(winBack, { customer: c })).workflowId);
     expect(held.sends[0]).toMatchObject({ status: 'suppressed', reason: 'unsubscribed' });
     const replayed = await fetch(link.replace('/unsubscribe?', '/resubscribe?'), { method: 'POST' });
     expect(replayed.status).toBe(400);
     const again = await fetch(new URL(resubscribe!, link), { method: 'POST' });
     expect(again.status).toBe(200);
     const sent = await settle(
+      t,
       (await journeys.enroll(oneSend, { customer: c, data: { channel: 'email' } })).workflowId,
     );
     expect(sent.sends[0]).toMatchObject({ status: 'sent' });
@@ -96,7 +86,7 @@ test('a link altered to name another customer gets 400 and unsubscribes nobody',
   const victim = customer();
   const c = customer();
   await t.run(async ({ journeys }) => {
-    await settle((await journeys.enroll(winBack, { customer: c })).workflowId);
+    await settle(t, (await journeys.enroll(winBack, { customer: c })).workflowId);
     const [email] = t.outbox.emails(c.email);
     const link = new URL(unsubscribeLink(email!.headers));
     const [, mac] = link.searchParams.get('token')!.split('.');
@@ -117,7 +107,7 @@ test('double opt-in: marketing waits for the confirmation link; the journey wait
   const c = customer();
   await t.run(async ({ journeys }) => {
     await journeys.contacts.update(c.id, { channels: { email: 'pending' } });
-    const early = await settle((await journeys.enroll(winBack, { customer: c })).workflowId);
+    const early = await settle(t, (await journeys.enroll(winBack, { customer: c })).workflowId);
     expect(early.sends[0]).toMatchObject({ status: 'suppressed', reason: 'pending_confirmation' });
 
     const run = await journeys.enroll(doubleOptIn, { customer: c });
@@ -133,7 +123,7 @@ test('double opt-in: marketing waits for the confirmation link; the journey wait
     const confirm = await fetch(link, { method: 'POST' });
     expect(confirm.status).toBe(200);
     expect((await fetch(link, { method: 'POST' })).status).toBe(200); // a second click is harmless
-    const state = await settle(run.workflowId);
+    const state = await settle(t, run.workflowId);
     expect(state.steps.map((s) => s.name)).toEqual(['confirm', 'welcome']);
     expect(state.sends.map((s) => s.status)).toEqual(['sent', 'sent']);
     expect((await journeys.contacts.get(c.id)).channels.email).toBe('subscribed');
@@ -162,6 +152,7 @@ test('SMS STOP suppresses texts; START lifts it and the next SMS goes out', asyn
     expect(await t.fakes.twilio.receive(c.phone, 'STOP')).toBe(200);
     expect((await journeys.contacts.get(c.id)).suppressed.sms).toMatchObject({ reason: 'stopped' });
     const stopped = await settle(
+      t,
       (await journeys.enroll(oneSend, { customer: c, data: { channel: 'sms' } })).workflowId,
     );
     expect(stopped.sends[0]).toMatchObject({ status: 'suppressed', reason: 'stopped' });
@@ -171,6 +162,7 @@ test('SMS STOP suppresses texts; START lifts it and the next SMS goes out', asyn
     expect(contact.suppressed.sms).toBeUndefined();
     expect(contact.channels.sms).toBe('subscribed');
     const sent = await settle(
+      t,
       (await journeys.enroll(oneSend, { customer: c, data: { channel: 'sms' } })).workflowId,
     );
     expect(sent.sends[0]).toMatchObject({ status: 'sent' });
