@@ -17,7 +17,7 @@ const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
 export async function openCustomerData(
   database: string | undefined,
 ): Promise<{ source: SqlProfileSource; close(): Promise<void>; where: string }> {
-  const url = database ?? process.env.DATABASE_URL;
+  const url = database ?? (process.env.DATABASE_URL || undefined);
   if (url) {
     const opened = await createPostgresProfileSource({ connectionString: url });
     return { ...opened, where: url.replace(/:[^:@/]*@/, ':***@') };

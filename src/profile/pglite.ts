@@ -1,3 +1,5 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { seedDemoData } from './seed';
 import { createSqlProfileSource, type SqlProfileSource } from './sql-source';
@@ -31,6 +33,8 @@ export interface PgliteProfileSource {
 export async function createPgliteProfileSource(
   options: PgliteProfileSourceOptions = {},
 ): Promise<PgliteProfileSource> {
+  // PGlite creates the data directory itself, but not the folders above it.
+  if (options.dataDir) await mkdir(path.dirname(path.resolve(options.dataDir)), { recursive: true });
   const db = await PGlite.create(options.dataDir);
   const source = createSqlProfileSource(db);
   try {
