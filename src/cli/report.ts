@@ -1,13 +1,47 @@
 import { connectTemporal } from '../client';
 import { loadConfig } from '../config';
 import { JourneyError } from '../errors';
-import { countArms, DEFAULT_CONTROL, formatUpliftReport, upliftReport } from '../reporting';
+import {
+  countArms,
+  DEFAULT_CONTROL,
+  formatFunnel,
+  formatUpliftReport,
+  journeyFunnel,
+  upliftReport,
+} from '../reporting';
 import { parseFlags } from './args';
 import { loadJourneysModule } from './journeys-module';
 
-/** The package's own journeys (compiled beside this file), as `journeys dev` finds them. */
-
 const USAGE = 'journeys report uplift <journey> [--variants a,b,holdout] [--workflows PATH]';
+const FUNNEL_USAGE = 'journeys report <journey> [--variant V] [--steps a,b,c] [--json] [--workflows PATH]';
+
+/** `journeys report <journey>`: the funnel (entered, passed, at, drop-off, converted per step) and outcomes. */
+async function funnel(
+  name: string,
+  values: { variant?: string; steps?: string; json?: boolean; workflows?: string },
+): Promise<number> {
+  const journey = loadJourneysModule(values.workflows).journeys.get(name);
+  if (!journey) {
+    console.error(
+      `JourneyError [JOURNEY_NOT_FOUND]: No journey "${name}". Pass --workflows PATH for your own.`,
+    );
+    return 2;
+  }
+  const connected = await connectTemporal(loadConfig());
+  try {
+    const result = await journeyFunnel(connected.client, journey, {
+      variant: values.variant,
+      steps: values.steps
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    });
+    console.log(values.json ? JSON.stringify(result, null, 2) : formatFunnel(result));
+    return 0;
+  } finally {
+    await connected.close();
+  }
+}
 
 /**
  * `journeys report uplift <journey> [--variants a,b,holdout] [--workflows PATH]`: the journey's split arms
@@ -18,12 +52,18 @@ const USAGE = 'journeys report uplift <journey> [--variants a,b,holdout] [--work
 export async function report(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags(argv, {
     variants: { type: 'string' },
+    variant: { type: 'string' },
+    steps: { type: 'string' },
+    json: { type: 'boolean', default: false },
     workflows: { type: 'string' },
   });
   const [subcommand, journeyName, ...extra] = positionals;
   if (subcommand !== 'uplift') {
-    console.error(`Unknown report "${subcommand ?? ''}": try \`${USAGE}\`.`);
-    return 2;
+    if (!subcommand || journeyName !== undefined) {
+      console.error(`Try \`${FUNNEL_USAGE}\` or \`${USAGE}\`.`);
+      return 2;
+    }
+    return funnel(subcommand, values);
   }
   if (!journeyName || extra.length > 0) {
     console.error(`Give one journey name: \`${USAGE}\`.`);

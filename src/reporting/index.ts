@@ -15,6 +15,8 @@
  * ```
  */
 export { countArms } from './counts';
+export { formatFunnel, journeyFunnel } from './funnel';
+export type { Funnel, FunnelOptions, FunnelStep } from './funnel';
 export type { ArmCounts, CountArmsOptions } from './counts';
 export { formatUpliftReport } from './format';
 export { DEFAULT_CONTROL, upliftReport, Z_95 } from './uplift';

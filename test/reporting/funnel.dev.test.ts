@@ -1,0 +1,120 @@
+/**
+ * The funnel of a seeded run on the dev server equals what the outbox and the outcomes say: ten customers
+ * abandon carts; three order at once, three click the email, four get the SMS too.
+ */
+import { createJourneyClient } from '../../src/client';
+import { deliveryEvents, type AnyEventDefinition } from '../../src/events';
+import type { JourneyState } from '../../src/journey';
+import { journeyFunnel } from '../../src/reporting';
+import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing';
+import { abandonedCart } from '../../workflows/abandoned-cart';
+
+let t: JourneyTestEnvironment;
+beforeAll(async () => {
+  t = await createJourneyTestEnvironment({
+    journeys: [abandonedCart],
+    workflowsPath: require.resolve('../../workflows'),
+    server: 'dev',
+  });
+}, 60_000);
+afterAll(() => t?.close());
+
+const run = `f${Date.now().toString(36)}`;
+const customer = (i: number) => ({
+  id: `${run}-${i}`,
+  email: `${run}-${i}@example.com`,
+  phone: `+1415556${String(1000 + i)}`,
+});
+const cart = (i: number) => ({
+  cartId: `${run}-cart-${i}`,
+  items: ['Tea'],
+  url: `https://shop.example/cart/${i}`,
+});
+
+test('entered, passed, drop-off, conversion by step and outcomes match the outbox and the outcomes', async () => {
+  await t.run(async ({ taskQueue }) => {
+    // 1 journey hour = 0.1 s, so the day's wait for a click is 2.4 s of real time.
+    const journeys = await createJourneyClient({
+      journeys: [abandonedCart],
+      events: deliveryEvents as readonly AnyEventDefinition[],
+      client: t.env.client,
+      taskQueue,
+      timeScale: 36_000,
+    });
+    for (let i = 0; i < 10; i++)
+      await journeys.emit({ type: 'cart.abandoned', customer: customer(i), data: cart(i) });
+    for (let i = 0; i < 3; i++)
+      await journeys.emit({
+        type: 'order.placed',
+        customer: customer(i).id,
+        data: { orderId: `o-${i}`, cartId: cart(i).cartId, total: 9 },
+      });
+    for (let i = 3; i < 6; i++) {
+      await t.outbox.waitFor((m) => m.channel === 'email' && m.to.includes(customer(i).email), {
+        timeoutMs: 30_000,
+      });
+      await journeys.emit({ type: 'email.clicked', customer: customer(i).id, data: { key: cart(i).cartId } });
+    }
+    const states: JourneyState[] = [];
+    for (let i = 0; i < 10; i++) {
+      for (;;) {
+        const state = await journeys.state(abandonedCart, {
+          customerId: customer(i).id,
+          key: cart(i).cartId,
+        });
+        if (state.outcome !== null) {
+          states.push(state);
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+
+    // What the outbox and the outcomes say.
+    const mine = (to: string) => to.startsWith(run) || to.startsWith('+1415556');
+    const emailed = new Set(
+      t.outbox
+        .emails()
+        .flatMap((m) => m.to)
+        .filter(mine),
+    ).size;
+    const texted = new Set(
+      t.outbox
+        .sms()
+        .map((m) => m.to)
+        .filter((to) => to.startsWith('+1415556')),
+    ).size;
+    const outcomes: Record<string, number> = {};
+    for (const s of states) outcomes[s.outcome!] = (outcomes[s.outcome!] ?? 0) + 1;
+    expect({ emailed, texted, outcomes }).toEqual({
+      emailed: 7,
+      texted: 4,
+      outcomes: { converted: 3, completed: 7 },
+    });
+
+    // The same from visibility, once it has caught up (eventually consistent).
+    const from = new Date(Date.now() - 10 * 60_000);
+    const expected = {
+      journey: 'abandoned-cart',
+      goalOutcome: 'converted',
+      entered: 10,
+      steps: [
+        { step: 'reminder-email', passed: emailed, dropOff: emailed - texted, converted: 0 },
+        { step: 'reminder-sms', passed: texted, dropOff: 0, converted: 0 },
+      ],
+      outcomes,
+    };
+    let funnel: Awaited<ReturnType<typeof journeyFunnel>> | undefined;
+    for (let i = 0; i < 50; i++) {
+      funnel = await journeyFunnel(t.env.client, abandonedCart, { from });
+      if (
+        JSON.stringify(funnel.outcomes) === JSON.stringify(outcomes) &&
+        funnel.steps.length === 2 &&
+        funnel.steps[1]?.passed === texted
+      )
+        break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(funnel).toMatchObject(expected);
+  });
+}, 120_000);
