@@ -155,9 +155,12 @@ test('40 customers, 8 held out: enrolled and reactivated per arm, and the uplift
 });
 
 test('the CLI refuses an unknown report or journey with exit code 2, before connecting', async () => {
-  const unknownReport = await cli(['funnel', 'reactivation']);
+  const unknownReport = await cli(['funnel', 'reactivation']); // `report <journey>` takes one name
   expect(unknownReport.code).toBe(2);
-  expect(unknownReport.err).toContain('Unknown report "funnel"');
+  expect(unknownReport.err).toContain('Try `journeys report <journey>');
+  const unknownFunnel = await cli(['no-such-journey']);
+  expect(unknownFunnel.code).toBe(2);
+  expect(unknownFunnel.err).toContain('[JOURNEY_NOT_FOUND]');
   const unknownJourney = await cli(['uplift', 'win-back', '--workflows', require.resolve('../../workflows')]);
   expect(unknownJourney.code).toBe(2);
   expect(unknownJourney.err).toContain('[JOURNEY_NOT_FOUND]');
