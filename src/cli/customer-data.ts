@@ -6,9 +6,7 @@ import {
   type SqlProfileSource,
 } from '../profile';
 import { JourneyError } from '../errors';
-
-/** The package's own segments, compiled beside this file. */
-const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
+import { PACKAGE_ROOT } from './journeys-module';
 
 /**
  * The customer database a CLI command reads: `--database postgres://…` or `DATABASE_URL`, else the demo's

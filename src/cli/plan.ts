@@ -5,8 +5,7 @@ import { loadConfig } from '../config';
 import { JourneyError } from '../errors';
 import type { SweepSummary } from '../../workflows/campaign-sweep';
 import { parseFlags } from './args';
-
-const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
+import { PACKAGE_ROOT } from './journeys-module';
 
 function loadPlans(plansPath?: string): Map<string, CampaignPlan> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
