@@ -33,9 +33,10 @@ Usage:
   journeys plan dry-run|run|schedule <plan> [--plans PATH]
       A campaign plan (workflows/plans.ts): who would enter what, a sweep now, or its daily Temporal
       Schedule (overlap skip). Sweeps run on the task queue's workers (journeys dev, or yours).
-  journeys report <journey> [--variant V] [--steps a,b,c] [--json] [--workflows PATH]
+  journeys report <journey> [--variant V] [--since DURATION | --from ISO [--to ISO]] [--steps a,b,c]
+                   [--json] [--workflows PATH]
       The funnel from visibility counts: entered, passed, at and drop-off per step, conversion by
-      step, outcomes.
+      step, outcomes; of the runs started in the window (--since 7d: the last 7 days).
   journeys report uplift <journey> [--variants a,b,holdout] [--workflows PATH]
       A journey's split arms counted on the server (enrolled, converted, rate) and the uplift over the
       holdout with a 95% confidence interval (Wald).

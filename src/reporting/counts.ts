@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { JourneyRef } from '../client';
 import { journeySearchAttributes as attrs } from '../journey';
+import { literal } from './query';
 import type { ArmInput } from './uplift';
 
 export interface CountArmsOptions {
@@ -112,9 +113,4 @@ async function firstVariant(client: Client, query: string): Promise<string | und
     return run.typedSearchAttributes.get(attrs.variant);
   }
   return undefined;
-}
-
-/** A single-quoted visibility query string, with its backslashes and quotes escaped. */
-function literal(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }

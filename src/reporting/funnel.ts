@@ -1,17 +1,11 @@
 import type { Client } from '@temporalio/client';
 import type { JourneyRef } from '../client';
 import { journeySearchAttributes as attrs } from '../journey';
+import { journeyQuery, literal, type RunFilter } from './query';
 
-export interface FunnelOptions {
+export interface FunnelOptions extends RunFilter {
   /** The steps in funnel order; discovered from the runs (ordered by how many passed them) when omitted. */
   readonly steps?: readonly string[];
-  /** Only the runs of one split arm. */
-  readonly variant?: string;
-  /** Only runs started in [from, to). */
-  readonly from?: Date;
-  readonly to?: Date;
-  /** The outcome a conversion is; the journey's `goalOutcome` (default `converted`). */
-  readonly goalOutcome?: string;
 }
 
 /** One step of the funnel. */
@@ -19,7 +13,7 @@ export interface FunnelStep {
   readonly step: string;
   /** Runs that entered the step (it is in their `JourneySteps`). */
   readonly passed: number;
-  /** Running runs whose current step it is. */
+  /** Runs still in the journey (running, no outcome yet) whose current step it is. */
   readonly at: number;
   /** Passed this step but not the next one (0 for the last). */
   readonly dropOff: number;
@@ -31,6 +25,7 @@ export interface Funnel {
   readonly journey: string;
   readonly goalOutcome: string;
   readonly entered: number;
+  /** Runs still in the journey: running, no outcome yet. */
   readonly running: number;
   readonly steps: readonly FunnelStep[];
   /** Ended runs by outcome (`completed`, the goal outcome, `exited`, `failed`, or the body's own words). */
@@ -38,6 +33,11 @@ export interface Funnel {
 }
 
 const MAX_DISCOVERED = 100;
+/**
+ * Still in the journey: running with no outcome yet (a run that ended its journey may stay open to wait
+ * out its re-entry period, `reentry: { after }`).
+ */
+const IN_JOURNEY = `ExecutionStatus = 'Running' AND ${attrs.outcome.name} IS NULL`;
 /** Runs read to find a journey's steps when the caller does not name them. */
 const SAMPLED_RUNS = 1_000;
 
@@ -52,21 +52,13 @@ export async function journeyFunnel(
   journey: JourneyRef | string,
   options: FunnelOptions = {},
 ): Promise<Funnel> {
-  const definition =
-    typeof journey === 'string' ? undefined : 'definition' in journey ? journey.definition : journey;
-  const name = definition?.name ?? (journey as string);
-  const goalOutcome = options.goalOutcome ?? definition?.goalOutcome ?? 'converted';
-  const filters = [`${attrs.journeyName.name} = ${literal(name)}`];
-  if (options.variant !== undefined) filters.push(`${attrs.variant.name} = ${literal(options.variant)}`);
-  if (options.from) filters.push(`StartTime >= ${literal(options.from.toISOString())}`);
-  if (options.to) filters.push(`StartTime < ${literal(options.to.toISOString())}`);
-  const base = filters.join(' AND ');
+  const { name, goalOutcome, base } = journeyQuery(journey, options);
   const count = async (extra?: string) =>
     (await client.workflow.count(extra ? `${base} AND ${extra}` : base)).count;
 
   const [entered, running, outcomeNames, discovered] = await Promise.all([
     count(),
-    count(`ExecutionStatus = 'Running'`),
+    count(IN_JOURNEY),
     distinctOutcomes(client, base),
     options.steps ? Promise.resolve([...options.steps]) : sampledSteps(client, base),
   ]);
@@ -75,7 +67,7 @@ export async function journeyFunnel(
       const passedIt = `${attrs.steps.name} = ${literal(step)}`;
       const [passed, at, converted] = await Promise.all([
         count(passedIt),
-        count(`${attrs.step.name} = ${literal(step)} AND ExecutionStatus = 'Running'`),
+        count(`${attrs.step.name} = ${literal(step)} AND ${IN_JOURNEY}`),
         count(`${passedIt} AND ${attrs.outcome.name} = ${literal(goalOutcome)}`),
       ]);
       return { step, passed, at, converted };
@@ -129,11 +121,6 @@ async function sampledSteps(client: Client, base: string): Promise<string[]> {
     if (++seen >= SAMPLED_RUNS) break;
   }
   return [...found];
-}
-
-/** A single-quoted visibility query string, with its backslashes and quotes escaped. */
-function literal(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
 /** The funnel as a table a person reads. */

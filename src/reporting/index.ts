@@ -29,3 +29,14 @@ export type {
   UpliftReport,
   UpliftUnavailableReason,
 } from './uplift';
+export {
+  codeTransitions,
+  formatPaths,
+  journeyPaths,
+  pathMap,
+  pathTransitions,
+  PATH_RUNNING,
+  PATH_START,
+} from './paths';
+export type { JourneyPath, JourneyPaths, PathOptions } from './paths';
+export type { RunFilter } from './query';

@@ -1,11 +1,12 @@
 /**
  * The funnel of a seeded run on the dev server equals what the outbox and the outcomes say: ten customers
- * abandon carts; three order at once, three click the email, four get the SMS too.
+ * abandon carts; three order at once, three click the email, four get the SMS too. The paths read from
+ * `JourneySteps` are the ones each customer's outbox shows.
  */
 import { createJourneyClient } from '../../src/client';
 import { deliveryEvents, type AnyEventDefinition } from '../../src/events';
 import type { JourneyState } from '../../src/journey';
-import { journeyFunnel } from '../../src/reporting';
+import { journeyFunnel, journeyPaths } from '../../src/reporting';
 import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing';
 import { abandonedCart } from '../../workflows/abandoned-cart';
 
@@ -98,6 +99,8 @@ test('entered, passed, drop-off, conversion by step and outcomes match the outbo
       journey: 'abandoned-cart',
       goalOutcome: 'converted',
       entered: 10,
+      // Every run has its outcome; those waiting out their re-entry week are not in the journey.
+      running: 0,
       steps: [
         { step: 'reminder-email', passed: emailed, dropOff: emailed - texted, converted: 0 },
         { step: 'reminder-sms', passed: texted, dropOff: 0, converted: 0 },
@@ -116,5 +119,30 @@ test('entered, passed, drop-off, conversion by step and outcomes match the outbo
       await new Promise((r) => setTimeout(r, 200));
     }
     expect(funnel).toMatchObject(expected);
+
+    // Paths: each customer's steps are what their outbox shows, in that order.
+    const expectedPaths = new Map<string, { steps: string[]; end: string; count: number }>();
+    for (let i = 0; i < 10; i++) {
+      const steps = [
+        ...(t.outbox.emails().some((m) => m.to.includes(customer(i).email)) ? ['reminder-email'] : []),
+        ...(t.outbox.sms().some((m) => m.to === customer(i).phone) ? ['reminder-sms'] : []),
+      ];
+      const end = states[i]!.outcome!;
+      const key = JSON.stringify([steps, end]);
+      const path = expectedPaths.get(key) ?? { steps, end, count: 0 };
+      path.count++;
+      expectedPaths.set(key, path);
+    }
+    const paths = await journeyPaths(t.env.client, abandonedCart, { from });
+    expect(paths.total).toBe(10);
+    expect(paths.sampled).toBe(10);
+    expect([...paths.paths].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual(
+      [...expectedPaths.values()].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+    );
+    // Nobody converted after a send here, so every customer who got one dropped off after their last.
+    expect(paths.dropOffs).toEqual([
+      { after: 'reminder-sms', outcome: 'completed', count: texted },
+      { after: 'reminder-email', outcome: 'completed', count: emailed - texted },
+    ]);
   });
 }, 120_000);

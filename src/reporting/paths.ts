@@ -1,0 +1,258 @@
+import type { Client } from '@temporalio/client';
+import type { JourneyRef } from '../client';
+import { journeySearchAttributes as attrs } from '../journey';
+import type { JourneyMap, MapCounts, MapEdge, MapNode } from '../map/types';
+import { journeyQuery, type RunFilter } from './query';
+
+export interface PathOptions extends RunFilter {
+  /** The most recent runs read (default 2,000); the paths are a sample of that size. */
+  readonly limit?: number;
+}
+
+/** One way through a journey and how many runs took it. */
+export interface JourneyPath {
+  /** The steps in the order the runs first passed them. */
+  readonly steps: readonly string[];
+  /** The outcome the runs ended with, or `running`. */
+  readonly end: string;
+  readonly count: number;
+}
+
+export interface JourneyPaths {
+  readonly journey: string;
+  readonly goalOutcome: string;
+  /** Runs matching the filters (a visibility count). */
+  readonly total: number;
+  /** Runs read: the most recent `limit` of them. */
+  readonly sampled: number;
+  /** Most taken first. */
+  readonly paths: readonly JourneyPath[];
+  /**
+   * Where runs that ended without converting left: their last step (`(start)` before any), most first.
+   * Running runs have not dropped off; the funnel's `at` tells where they are.
+   */
+  readonly dropOffs: readonly { readonly after: string; readonly outcome: string; readonly count: number }[];
+}
+
+/** The node before the first step and the node a running run is at the end of, in transitions. */
+export const PATH_START = '(start)';
+export const PATH_RUNNING = 'running';
+const DEFAULT_LIMIT = 2_000;
+
+/**
+ * The sequences of steps customers actually took, read from `JourneySteps` (each run records the steps it
+ * passed, in the order it first passed them) of the most recent runs, grouped into paths with counts.
+ */
+export async function journeyPaths(
+  client: Client,
+  journey: JourneyRef | string,
+  options: PathOptions = {},
+): Promise<JourneyPaths> {
+  const { name, goalOutcome, base } = journeyQuery(journey, options);
+  const limit = options.limit ?? DEFAULT_LIMIT;
+  const byPath = new Map<string, { steps: string[]; end: string; count: number }>();
+  let sampled = 0;
+  const [{ count: total }] = await Promise.all([
+    client.workflow.count(base),
+    (async () => {
+      if (limit <= 0) return;
+      for await (const run of client.workflow.list({ query: base, pageSize: Math.min(limit, 1_000) })) {
+        const steps = run.typedSearchAttributes.get(attrs.steps) ?? [];
+        // A run that ended its journey may stay open to wait out its re-entry period: the outcome counts.
+        const end =
+          run.typedSearchAttributes.get(attrs.outcome) ??
+          (run.status.name === 'RUNNING' ? PATH_RUNNING : run.status.name.toLowerCase());
+        const key = JSON.stringify([steps, end]);
+        const path = byPath.get(key) ?? { steps: [...steps], end, count: 0 };
+        path.count++;
+        byPath.set(key, path);
+        if (++sampled >= limit) break;
+      }
+    })(),
+  ]);
+  const paths = [...byPath.values()].sort(
+    (a, b) => b.count - a.count || a.steps.length - b.steps.length || a.end.localeCompare(b.end),
+  );
+  const drops = new Map<string, { after: string; outcome: string; count: number }>();
+  for (const path of paths) {
+    if (path.end === PATH_RUNNING || path.end === goalOutcome) continue;
+    const after = path.steps.at(-1) ?? PATH_START;
+    const key = `${after}\u0000${path.end}`;
+    const drop = drops.get(key) ?? { after, outcome: path.end, count: 0 };
+    drop.count += path.count;
+    drops.set(key, drop);
+  }
+  const dropOffs = [...drops.values()].sort((a, b) => b.count - a.count || a.after.localeCompare(b.after));
+  return { journey: name, goalOutcome, total, sampled, paths, dropOffs };
+}
+
+/** `${from}->${to}` counts over the paths, from `(start)` through the steps to the end (outcome or `running`). */
+export function pathTransitions(paths: JourneyPaths): Map<string, number> {
+  const transitions = new Map<string, number>();
+  for (const path of paths.paths) {
+    const sequence = [PATH_START, ...path.steps, `end:${path.end}`];
+    for (let i = 1; i < sequence.length; i++) {
+      const key = `${sequence[i - 1]}->${sequence[i]}`;
+      transitions.set(key, (transitions.get(key) ?? 0) + path.count);
+    }
+  }
+  return transitions;
+}
+
+/**
+ * The paths drawn as a flow: a node per step and per end, an edge per transition with how many runs took
+ * it. Given the journey's map from code, the steps and endings the code allows but nobody took are drawn
+ * too, with 0 on their edges.
+ */
+export function pathMap(paths: JourneyPaths, code?: JourneyMap): { map: JourneyMap; counts: MapCounts } {
+  const nodes: MapNode[] = [];
+  const ids = new Map<string, string>();
+  const node = (key: string, make: (id: string) => MapNode): string => {
+    let id = ids.get(key);
+    if (!id) {
+      id = `p${ids.size}`;
+      ids.set(key, id);
+      nodes.push(make(id));
+    }
+    return id;
+  };
+  const startLabel = code?.trigger ?? 'entered';
+  const start = node(PATH_START, (id) => ({ id, kind: 'start', label: startLabel, line: 0 }));
+  const codeSteps = (code?.nodes ?? []).filter((n) => n.kind === 'step');
+  const stepNode = (step: string): string =>
+    node(`step:${step}`, (id) => {
+      const from = codeSteps.find((n) => n.stepPattern && new RegExp(n.stepPattern).test(step));
+      return {
+        id,
+        kind: 'step',
+        label: step,
+        step,
+        ...(from?.channels ? { channels: from.channels } : {}),
+        ...(from?.templates ? { templates: from.templates } : {}),
+        line: from?.line ?? 0,
+      };
+    });
+  const endNode = (end: string): string =>
+    node(`end:${end}`, (id) => ({
+      id,
+      kind: 'end',
+      label: end === PATH_RUNNING ? 'still in the journey' : end,
+      outcome: end,
+      line: 0,
+    }));
+  const resolve = (key: string): string =>
+    key === PATH_START ? start : key.startsWith('end:') ? endNode(key.slice(4)) : stepNode(key);
+
+  const edges: MapEdge[] = [];
+  const edgeCounts: Record<string, number> = {};
+  for (const [key, count] of pathTransitions(paths)) {
+    const [from, to] = key.split('->') as [string, string];
+    const edge = { from: resolve(from), to: resolve(to) };
+    edges.push(edge);
+    edgeCounts[`${edge.from}->${edge.to}`] = count;
+  }
+  if (code) {
+    for (const [from, to] of codeTransitions(code)) {
+      const fromId = from === PATH_START ? start : stepNode(from);
+      const toId = to.startsWith('end:') ? endNode(to.slice(4)) : stepNode(to);
+      const key = `${fromId}->${toId}`;
+      if (key in edgeCounts) continue;
+      edges.push({ from: fromId, to: toId });
+      edgeCounts[key] = 0;
+    }
+  }
+  const passed: Record<string, { passed: number }> = {};
+  for (const path of paths.paths) {
+    for (const key of [PATH_START, ...path.steps, `end:${path.end}`]) {
+      const id = resolve(key);
+      passed[id] = { passed: (passed[id]?.passed ?? 0) + path.count };
+    }
+  }
+  for (const n of nodes) passed[n.id] ??= { passed: 0 };
+  return {
+    map: {
+      journey: paths.journey,
+      file: code?.file ?? '',
+      ...(code?.trigger ? { trigger: code.trigger } : {}),
+      goals: code?.goals ?? [],
+      goalOutcome: paths.goalOutcome,
+      nodes,
+      edges,
+    },
+    counts: { nodes: passed, edges: edgeCounts },
+  };
+}
+
+/**
+ * The step-to-step moves the code allows: from the start and from each literal step to the next steps and
+ * endings reachable without passing another step (goal exits, which are possible from anywhere, left out).
+ */
+export function codeTransitions(code: JourneyMap): [string, string][] {
+  const byId = new Map(code.nodes.map((n) => [n.id, n]));
+  const out = new Map<string, MapEdge[]>();
+  for (const e of code.edges) {
+    if (e.kind === 'goal') continue;
+    out.set(e.from, [...(out.get(e.from) ?? []), e]);
+  }
+  const literalStep = (n: MapNode) =>
+    n.kind === 'step' && n.step !== undefined && n.stepPattern === `^${escapeRegExp(n.step)}$`;
+  const result: [string, string][] = [];
+  const seen = new Set<string>();
+  const add = (from: string, to: string) => {
+    const key = `${from}->${to}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      result.push([from, to]);
+    }
+  };
+  const walk = (fromKey: string, startId: string) => {
+    const visited = new Set<string>();
+    const stack = [...(out.get(startId) ?? [])].map((e) => e.to);
+    while (stack.length) {
+      const id = stack.pop()!;
+      if (visited.has(id)) continue;
+      visited.add(id);
+      const n = byId.get(id);
+      if (!n) continue;
+      if (n.kind === 'step') {
+        // A step with a computed name stands for names the code cannot tell: no edge to or past it.
+        if (literalStep(n)) add(fromKey, n.step!);
+        continue;
+      }
+      if (n.kind === 'end') {
+        add(fromKey, `end:${n.outcome ?? 'completed'}`);
+        continue;
+      }
+      for (const e of out.get(id) ?? []) stack.push(e.to);
+    }
+  };
+  const start = code.nodes.find((n) => n.kind === 'start');
+  if (start) walk(PATH_START, start.id);
+  for (const n of code.nodes) if (literalStep(n)) walk(n.step!, n.id);
+  return result;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The paths as lines a person reads: the most taken paths and the drop-off points. */
+export function formatPaths(paths: JourneyPaths, top = 10): string {
+  const lines = [
+    `journey ${paths.journey}: ${paths.sampled} of ${paths.total} runs read (most recent first)`,
+    '',
+    'paths taken:',
+    ...paths.paths
+      .slice(0, top)
+      .map(
+        (p) =>
+          `${String(p.count).padStart(8)}  ${[PATH_START, ...p.steps].join(' → ')} → ${p.end === PATH_RUNNING ? '(running)' : p.end}`,
+      ),
+  ];
+  if (paths.paths.length > top) lines.push(`          … and ${paths.paths.length - top} more`);
+  lines.push('', `drop-off points (ended without "${paths.goalOutcome}"):`);
+  if (paths.dropOffs.length === 0) lines.push('          none');
+  for (const d of paths.dropOffs.slice(0, top))
+    lines.push(`${String(d.count).padStart(8)}  after ${d.after} → ${d.outcome}`);
+  return lines.join('\n');
+}
