@@ -2,6 +2,7 @@
 import { isJourneyError } from '../errors';
 import { dev } from './dev';
 import { enroll } from './enroll';
+import { map } from './map';
 import { plan } from './plan';
 import { report } from './report';
 import { segment } from './segment';
@@ -11,9 +12,10 @@ import { setup } from './setup';
 const HELP = `journeys: customer journeys on Temporal
 
 Usage:
-  journeys dev [--once] [--port N] [--ui-port N] [--db FILE|:memory:] [--time-scale X]
-               [--workflows PATH] [--scenario PATH | --no-scenario]
-      The embedded local Temporal with its Web UI, a worker, provider fakes and the demo.
+  journeys dev [--once] [--port N] [--ui-port N] [--dashboard-port N] [--db FILE|:memory:]
+               [--time-scale X] [--workflows PATH] [--scenario PATH | --no-scenario]
+      The embedded local Temporal with its Web UI, a worker, provider fakes, the journeys dashboard
+      (http://127.0.0.1:8234: maps with live counts, funnels, paths, uplift) and the demo.
   journeys setup
       Find or install the Temporal CLI and the time-skipping test server into the cache.
   journeys enroll <journey> --from <customers.csv> [--concurrency N] [--workflows PATH]
@@ -40,6 +42,10 @@ Usage:
   journeys report uplift <journey> [--variants a,b,holdout] [--workflows PATH]
       A journey's split arms counted on the server (enrolled, converted, rate) and the uplift over the
       holdout with a 95% confidence interval (Wald).
+  journeys map <journey> [--format mermaid|svg|html] [--out FILE] [--workflows PATH]
+  journeys map --all [--format mermaid|svg|html] [--out FILE|DIR] [--workflows PATH]
+      A journey's map read from its code: steps and what they send, sleeps, waits, branches, splits,
+      loops, outcomes and goal exits. Mermaid on stdout by default; --all draws every journey.
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -59,6 +65,8 @@ async function main(argv: string[]): Promise<number> {
       return enroll(rest);
     case 'segment':
       return segment(rest);
+    case 'map':
+      return map(rest);
     case 'report':
       return report(rest);
     case 'plan':

@@ -1,0 +1,18 @@
+/**
+ * Journey maps: a journey's flowchart read from its code (steps and what they send, sleeps, waits,
+ * branches, splits, loops, outcomes, goal exits), drawn as Mermaid text, an SVG or a standalone HTML page,
+ * with live counts when given.
+ *
+ * @example
+ * ```ts
+ * import { mapJourney, toMermaid } from './map';
+ * console.log(toMermaid(mapJourney('abandoned-cart', { dir: 'workflows' })));
+ * ```
+ */
+export { journeySourceDir, mapJourney, mapJourneys } from './extract';
+export type { MapSourceOptions } from './extract';
+export { toMermaid } from './mermaid';
+export { renderSvg } from './svg';
+export { renderHtml } from './html';
+export type { MapHtmlOptions } from './html';
+export type { JourneyMap, MapCounts, MapEdge, MapNode, MapNodeKind, NodeCount } from './types';
