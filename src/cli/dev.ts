@@ -6,7 +6,9 @@ import { loadConfig } from '../config';
 import type { SendPolicy } from '../contact';
 import { ConfigError } from '../errors';
 import { deliveryEvents, type AnyEventDefinition } from '../events';
+import { startDashboard } from '../dashboard';
 import { createWebhookServer } from '../http';
+import { journeySourceDir } from '../map';
 import { createCampaignActivities } from '../campaigns';
 import { createPgliteProfileSource, type SqlProfileSource } from '../profile';
 import { findTemporalCli, startLocalServer } from '../server';
@@ -14,6 +16,9 @@ import { quietRuntime, startProviderFakes, type OutboxMessage } from '../testing
 import { createJourneyWorker } from '../worker';
 import { parseFlags, portFlag } from './args';
 import { loadJourneysModule, PACKAGE_ROOT } from './journeys-module';
+
+/** Where the dashboard listens unless `--dashboard-port` says otherwise (the Web UI's is 8233). */
+const DASHBOARD_PORT = 8234;
 
 /** Journey time in the demo: 1 hour of journey time per second, so a 1-day wait takes 24 s. */
 const DEMO_TIME_SCALE = 3600;
@@ -38,6 +43,7 @@ export async function dev(argv: string[]): Promise<number> {
     once: { type: 'boolean', default: false },
     port: { type: 'string' },
     'ui-port': { type: 'string' },
+    'dashboard-port': { type: 'string' },
     db: { type: 'string' },
     'time-scale': { type: 'string' },
     workflows: { type: 'string' },
@@ -147,11 +153,23 @@ export async function dev(argv: string[]): Promise<number> {
       },
     });
 
+    const dashboard = await startDashboard({
+      client: server.env.client,
+      namespace: server.namespace,
+      journeys: journeyRefs.map((r) => r.definition),
+      sourceDir: journeySourceDir(values.workflows),
+      webUiUrl: server.uiUrl,
+      port: portFlag(values['dashboard-port'], 'dashboard-port', DASHBOARD_PORT),
+      onError: (err) => log(`dashboard: ${err.message}`),
+    });
+    closers.push(() => dashboard.close());
+
     console.log('temporal-journeys dev');
     console.log(
       `  Temporal  ${server.address} (namespace ${server.namespace})${dbFile ? `, persisted to ${dbFile}` : ', in memory'}`,
     );
     console.log(`  Web UI    ${server.uiUrl}/namespaces/${server.namespace}/workflows`);
+    console.log(`  Dashboard ${dashboard.url} (maps, funnels, paths, uplift)`);
     console.log(
       `  Fakes     Resend ${fakes.resend.url}  Twilio ${fakes.twilio.url}  webhooks in at ${webhooks.url}`,
     );

@@ -1,7 +1,6 @@
 import { connectTemporal } from '../client';
 import { loadConfig } from '../config';
 import { JourneyError } from '../errors';
-import { toMs, type Duration } from '../journey';
 import {
   countArms,
   DEFAULT_CONTROL,
@@ -10,46 +9,13 @@ import {
   journeyFunnel,
   upliftReport,
 } from '../reporting';
+import { timeWindow } from '../reporting/query';
 import { parseFlags } from './args';
 import { loadJourneysModule } from './journeys-module';
 
 const USAGE = 'journeys report uplift <journey> [--variants a,b,holdout] [--workflows PATH]';
 const FUNNEL_USAGE =
   'journeys report <journey> [--variant V] [--since DURATION | --from ISO [--to ISO]] [--steps a,b,c] [--json] [--workflows PATH]';
-
-/**
- * The time window of `--since 7d` or `--from 2026-11-01 [--to 2026-11-08]` (runs started in [from, to)), or
- * a usage error naming the flag.
- */
-export function timeWindow(
-  values: { since?: string; from?: string; to?: string },
-  now = new Date(),
-): { from?: Date; to?: Date } | string {
-  if (values.since !== undefined && (values.from !== undefined || values.to !== undefined))
-    return '--since cannot be combined with --from/--to.';
-  if (values.since !== undefined) {
-    try {
-      return { from: new Date(now.getTime() - toMs(values.since as Duration)) };
-    } catch {
-      return `--since takes a duration like "7 days", "24h" or "2w", got "${values.since}".`;
-    }
-  }
-  const date = (flag: 'from' | 'to'): Date | string | undefined => {
-    const text = values[flag];
-    if (text === undefined) return undefined;
-    const parsed = new Date(text);
-    return Number.isNaN(parsed.getTime())
-      ? `--${flag} takes an ISO date or time like 2026-11-01 or 2026-11-01T09:00:00Z, got "${text}".`
-      : parsed;
-  };
-  const from = date('from');
-  const to = date('to');
-  if (typeof from === 'string') return from;
-  if (typeof to === 'string') return to;
-  if (from && to && from >= to)
-    return `--from (${from.toISOString()}) must be before --to (${to.toISOString()}).`;
-  return { from, to };
-}
 
 /** `journeys report <journey>`: the funnel (entered, passed, at, drop-off, converted per step) and outcomes. */
 async function funnel(

@@ -1,5 +1,5 @@
 import type { JourneyRef } from '../client';
-import { journeySearchAttributes as attrs } from '../journey';
+import { journeySearchAttributes as attrs, toMs, type Duration } from '../journey';
 
 /** The filters every report takes. */
 export interface RunFilter {
@@ -31,4 +31,38 @@ export function journeyQuery(
 /** A single-quoted visibility query string, with its backslashes and quotes escaped. */
 export function literal(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/**
+ * The time window of `--since 7d` (CLI) or `?since=7d` (dashboard) or `--from 2026-11-01 [--to 2026-11-08]` (runs started in [from, to)), or
+ * a usage error naming the flag.
+ */
+export function timeWindow(
+  values: { since?: string; from?: string; to?: string },
+  now = new Date(),
+): { from?: Date; to?: Date } | string {
+  if (values.since !== undefined && (values.from !== undefined || values.to !== undefined))
+    return '--since cannot be combined with --from/--to.';
+  if (values.since !== undefined) {
+    try {
+      return { from: new Date(now.getTime() - toMs(values.since as Duration)) };
+    } catch {
+      return `--since takes a duration like "7 days", "24h" or "2w", got "${values.since}".`;
+    }
+  }
+  const date = (flag: 'from' | 'to'): Date | string | undefined => {
+    const text = values[flag];
+    if (text === undefined) return undefined;
+    const parsed = new Date(text);
+    return Number.isNaN(parsed.getTime())
+      ? `--${flag} takes an ISO date or time like 2026-11-01 or 2026-11-01T09:00:00Z, got "${text}".`
+      : parsed;
+  };
+  const from = date('from');
+  const to = date('to');
+  if (typeof from === 'string') return from;
+  if (typeof to === 'string') return to;
+  if (from && to && from >= to)
+    return `--from (${from.toISOString()}) must be before --to (${to.toISOString()}).`;
+  return { from, to };
 }

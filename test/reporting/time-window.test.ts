@@ -1,4 +1,4 @@
-import { timeWindow } from '../../src/cli/report';
+import { timeWindow } from '../../src/reporting/query';
 
 const now = new Date('2026-11-24T12:00:00Z');
 
