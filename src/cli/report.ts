@@ -5,8 +5,10 @@ import {
   countArms,
   DEFAULT_CONTROL,
   formatFunnel,
+  formatPaths,
   formatUpliftReport,
   journeyFunnel,
+  journeyPaths,
   upliftReport,
 } from '../reporting';
 import { timeWindow } from '../reporting/query';
@@ -17,10 +19,18 @@ const USAGE = 'journeys report uplift <journey> [--variants a,b,holdout] [--work
 const FUNNEL_USAGE =
   'journeys report <journey> [--variant V] [--since DURATION | --from ISO [--to ISO]] [--steps a,b,c] [--json] [--workflows PATH]';
 
-/** `journeys report <journey>`: the funnel (entered, passed, at, drop-off, converted per step) and outcomes. */
-async function funnel(
+const PATHS_USAGE =
+  'journeys report paths <journey> [--limit N] [--variant V] [--since DURATION | --from ISO [--to ISO]] [--json] [--workflows PATH]';
+
+/**
+ * `journeys report <journey>`: the funnel (entered, passed, at, drop-off, converted per step) and outcomes;
+ * `journeys report paths <journey>`: the paths the most recent runs took and where they dropped off.
+ */
+async function funnelOrPaths(
+  kind: 'funnel' | 'paths',
   name: string,
   values: {
+    limit?: string;
     variant?: string;
     steps?: string;
     json?: boolean;
@@ -30,9 +40,15 @@ async function funnel(
     to?: string;
   },
 ): Promise<number> {
+  const usage = kind === 'funnel' ? FUNNEL_USAGE : PATHS_USAGE;
   const window = timeWindow(values);
   if (typeof window === 'string') {
-    console.error(`${window} Usage: \`${FUNNEL_USAGE}\``);
+    console.error(`${window} Usage: \`${usage}\``);
+    return 2;
+  }
+  const limit = values.limit === undefined ? undefined : Number(values.limit);
+  if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) {
+    console.error(`--limit takes a number of runs above 0, got "${values.limit}". Usage: \`${usage}\``);
     return 2;
   }
   const journey = loadJourneysModule(values.workflows).journeys.get(name);
@@ -44,6 +60,15 @@ async function funnel(
   }
   const connected = await connectTemporal(loadConfig());
   try {
+    if (kind === 'paths') {
+      const paths = await journeyPaths(connected.client, journey, {
+        variant: values.variant,
+        ...window,
+        limit,
+      });
+      console.log(values.json ? JSON.stringify(paths, null, 2) : formatPaths(paths));
+      return 0;
+    }
     const result = await journeyFunnel(connected.client, journey, {
       variant: values.variant,
       ...window,
@@ -70,6 +95,7 @@ export async function report(argv: string[]): Promise<number> {
     variants: { type: 'string' },
     variant: { type: 'string' },
     steps: { type: 'string' },
+    limit: { type: 'string' },
     since: { type: 'string' },
     from: { type: 'string' },
     to: { type: 'string' },
@@ -77,12 +103,19 @@ export async function report(argv: string[]): Promise<number> {
     workflows: { type: 'string' },
   });
   const [subcommand, journeyName, ...extra] = positionals;
-  if (subcommand !== 'uplift') {
-    if (!subcommand || journeyName !== undefined) {
-      console.error(`Try \`${FUNNEL_USAGE}\` or \`${USAGE}\`.`);
+  if (subcommand === 'paths') {
+    if (!journeyName || extra.length > 0) {
+      console.error(`Give one journey name: \`${PATHS_USAGE}\`.`);
       return 2;
     }
-    return funnel(subcommand, values);
+    return funnelOrPaths('paths', journeyName, values);
+  }
+  if (subcommand !== 'uplift') {
+    if (!subcommand || journeyName !== undefined) {
+      console.error(`Try \`${FUNNEL_USAGE}\`, \`${PATHS_USAGE}\` or \`${USAGE}\`.`);
+      return 2;
+    }
+    return funnelOrPaths('funnel', subcommand, values);
   }
   if (!journeyName || extra.length > 0) {
     console.error(`Give one journey name: \`${USAGE}\`.`);
