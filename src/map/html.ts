@@ -1,4 +1,6 @@
-import { escapeXml, renderSvg, renderSwatch } from './svg';
+import { renderSvg } from './svg';
+import { renderSwatch } from './svg-shapes';
+import { escapeXml } from './svg-text';
 import type { JourneyMap, MapCounts, MapNodeKind } from './types';
 
 /** Options for {@link renderHtml}. */

@@ -9,8 +9,9 @@
  * console.log(toMermaid(mapJourney('abandoned-cart', { dir: 'workflows' })));
  * ```
  */
-export { journeySourceDir, mapJourney, mapJourneys } from './extract';
-export type { MapSourceOptions } from './extract';
+export { mapJourney, mapJourneys } from './extract';
+export { journeySourceDir } from './extract-sources';
+export type { MapSourceOptions } from './extract-sources';
 export { toMermaid } from './mermaid';
 export { renderSvg } from './svg';
 export { renderHtml } from './html';

@@ -1,5 +1,6 @@
 import { renderHtml } from '../../src/map/html';
-import { renderSvg, wrapText } from '../../src/map/svg';
+import { renderSvg } from '../../src/map/svg';
+import { wrapText } from '../../src/map/svg-text';
 import type { JourneyMap, MapCounts } from '../../src/map/types';
 
 /** A journey with every node kind: a split, a wait that is received or times out, a loop, a goal. */
