@@ -151,6 +151,27 @@ test('40 customers, 8 held out: enrolled and reactivated per arm, and the uplift
     expect(printed.out).toMatch(
       /^series\s+32\s+12\s+37\.50%\s+\+12\.50 pp \[−21\.88, \+46\.88\]\s+\+50\.0%$/m,
     );
+
+    // The paths of the same runs: every run read once, grouped by its steps and outcome.
+    const printedPaths = await cli([
+      'paths',
+      'reactivation',
+      '--json',
+      '--workflows',
+      require.resolve('../../workflows'),
+    ]);
+    expect(printedPaths.code).toBe(0);
+    const paths = JSON.parse(printedPaths.out) as {
+      total: number;
+      sampled: number;
+      paths: { count: number; end: string }[];
+    };
+    expect(paths.sampled).toBe(paths.total);
+    expect(paths.paths.reduce((n, p) => n + p.count, 0)).toBe(paths.total);
+    const endedReactivated = paths.paths
+      .filter((p) => p.end === 'reactivated')
+      .reduce((n, p) => n + p.count, 0);
+    expect(endedReactivated).toBe(reactivated.length);
   });
 });
 
@@ -158,6 +179,13 @@ test('the CLI refuses an unknown report or journey with exit code 2, before conn
   const unknownReport = await cli(['funnel', 'reactivation']); // `report <journey>` takes one name
   expect(unknownReport.code).toBe(2);
   expect(unknownReport.err).toContain('Try `journeys report <journey>');
+  expect((await cli(['paths'])).err).toContain('Give one journey name: `journeys report paths <journey>');
+  const badLimit = await cli(['paths', 'reactivation', '--limit', '0']);
+  expect(badLimit.code).toBe(2);
+  expect(badLimit.err).toContain('--limit takes a number of runs above 0, got "0"');
+  const badWindow = await cli(['reactivation', '--since', 'soon']);
+  expect(badWindow.code).toBe(2);
+  expect(badWindow.err).toContain('--since takes a duration like "7 days"');
   const unknownFunnel = await cli(['no-such-journey']);
   expect(unknownFunnel.code).toBe(2);
   expect(unknownFunnel.err).toContain('[JOURNEY_NOT_FOUND]');
