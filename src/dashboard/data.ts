@@ -167,15 +167,14 @@ export class DashboardData {
     const { base } = journeyQuery(journey, filter);
     const runs: RunLink[] = [];
     for await (const run of this.source.client.workflow.list({ query: base, pageSize: limit })) {
-      const get = <T>(key: { name: string }) =>
-        (run.typedSearchAttributes.get(key as never) as T | undefined) ?? null;
+      const found = run.typedSearchAttributes;
       runs.push({
         workflowId: run.workflowId,
         runId: run.runId,
-        customerId: get<string>(attrs.customerId),
-        step: get<string>(attrs.step),
-        outcome: get<string>(attrs.outcome),
-        variant: get<string>(attrs.variant),
+        customerId: found.get(attrs.customerId) ?? null,
+        step: found.get(attrs.step) ?? null,
+        outcome: found.get(attrs.outcome) ?? null,
+        variant: found.get(attrs.variant) ?? null,
         status: run.status.name,
         startTime: run.startTime.toISOString(),
         url: this.source.webUiUrl

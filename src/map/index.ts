@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { mapJourney, toMermaid } from './map';
+ * import { mapJourney, toMermaid } from 'temporal-journeys/map';
  * console.log(toMermaid(mapJourney('abandoned-cart', { dir: 'workflows' })));
  * ```
  */
