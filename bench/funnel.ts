@@ -165,7 +165,7 @@ async function rawFunnel(
   };
   const [entered, running, outcomeList, stepList] = await Promise.all([
     count(),
-    count(`ExecutionStatus = 'Running'`),
+    count(`ExecutionStatus = 'Running' AND JourneyOutcome IS NULL`),
     outcomeNames(),
     options.steps ? [...options.steps] : stepNames(),
   ]);
@@ -173,7 +173,7 @@ async function rawFunnel(
     stepList.map(async (step) => {
       const [passed, at, converted] = await Promise.all([
         count(`JourneySteps = '${step}'`),
-        count(`JourneyStep = '${step}' AND ExecutionStatus = 'Running'`),
+        count(`JourneyStep = '${step}' AND ExecutionStatus = 'Running' AND JourneyOutcome IS NULL`),
         count(`JourneySteps = '${step}' AND JourneyOutcome = 'converted'`),
       ]);
       return { step, passed, at, converted };

@@ -50,6 +50,7 @@ test('journeys dev --once runs the demo to its end and exits 0', async () => {
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
 
   expect(out).toContain(`Web UI    http://127.0.0.1:${uiPort}/namespaces/default/workflows`);
+  expect(out).toContain('Dashboard http://127.0.0.1:8234'); // the README's address
   expect(out).toMatch(/email +→ ada@example\.com/);
   expect(out).toMatch(/sms +→ \+14155550101/);
   expect(out).toMatch(/journey +cust-linus +converted, nothing sent/);
@@ -72,7 +73,19 @@ test('Ctrl-C stops the demo cleanly: the worker drains, the server stops, exit 0
   delete env.JOURNEYS_CONFIG;
   const child = spawn(
     process.execPath,
-    [cli, 'dev', '--port', '0', '--ui-port', String(await freePort()), '--db', ':memory:', '--no-scenario'],
+    [
+      cli,
+      'dev',
+      '--port',
+      '0',
+      '--ui-port',
+      String(await freePort()),
+      '--dashboard-port',
+      '0',
+      '--db',
+      ':memory:',
+      '--no-scenario',
+    ],
     {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,11 +1,7 @@
 import path from 'node:path';
 import { findTemporalCli, findTestServer } from '../src/server';
-import { ensureChromium } from './support/chromium';
 
-/**
- * Installs the Temporal binaries (and Debian's Chromium for the dashboard test) once, before any test file
- * runs, so parallel files never race to install.
- */
+/** Installs the Temporal binaries once, before any test file runs, so parallel files never race to install. */
 export default async function globalSetup(): Promise<void> {
   const cacheDir = process.env.JOURNEYS_CACHE_DIR ?? path.resolve(__dirname, '..', '.journeys');
   const log = (line: string) => console.log(line);
@@ -13,7 +9,6 @@ export default async function globalSetup(): Promise<void> {
     findTemporalCli({ cacheDir, log, allowSdkDownload: false }),
     findTestServer({ cacheDir, log, allowSdkDownload: false }),
   ]);
-  process.env.CHROMIUM_PATH = ensureChromium(cacheDir, log);
   process.env.JOURNEYS_CACHE_DIR = cacheDir;
   process.env.TEMPORAL_CLI_PATH ??= cli.path;
   process.env.TEMPORAL_TEST_SERVER_PATH ??= testServer.path;

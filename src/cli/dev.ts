@@ -66,6 +66,7 @@ export async function dev(argv: string[]): Promise<number> {
         : config.timeScale;
   if (!(timeScale > 0))
     throw new Error(`--time-scale must be a positive number, got "${values['time-scale']}"`);
+  const dashboardPort = portFlag(values['dashboard-port'], 'dashboard-port', DASHBOARD_PORT);
   const dbFile = values.db === ':memory:' ? undefined : path.resolve(values.db ?? profile.dbFile);
   const started = Date.now();
   const log = (line: string) =>
@@ -126,6 +127,17 @@ export async function dev(argv: string[]): Promise<number> {
     closers.push(() => webhooks.close());
     fakes.resend.webhook = { url: `${webhooks.url}/webhooks/resend`, secret: fakes.resendWebhookSecret };
     fakes.twilio.inboundUrl = `${webhooks.url}/webhooks/twilio/inbound`;
+    // Before the worker: a port in use fails here, with no worker yet to shut down.
+    const dashboard = await startDashboard({
+      client: server.env.client,
+      namespace: server.namespace,
+      journeys: journeyRefs.map((r) => r.definition),
+      sourceDir: journeySourceDir(values.workflows),
+      webUiUrl: server.uiUrl,
+      port: dashboardPort,
+      onError: (err) => log(`dashboard: ${err.message}`),
+    });
+    closers.push(() => dashboard.close());
     const campaigns = createCampaignActivities({
       journeys,
       journeyRefs,
@@ -152,17 +164,6 @@ export async function dev(argv: string[]): Promise<number> {
         }),
       },
     });
-
-    const dashboard = await startDashboard({
-      client: server.env.client,
-      namespace: server.namespace,
-      journeys: journeyRefs.map((r) => r.definition),
-      sourceDir: journeySourceDir(values.workflows),
-      webUiUrl: server.uiUrl,
-      port: portFlag(values['dashboard-port'], 'dashboard-port', DASHBOARD_PORT),
-      onError: (err) => log(`dashboard: ${err.message}`),
-    });
-    closers.push(() => dashboard.close());
 
     console.log('temporal-journeys dev');
     console.log(

@@ -41,7 +41,7 @@ Usage:
       step, outcomes; of the runs started in the window (--since 7d: the last 7 days).
   journeys report paths <journey> [--limit N] [--variant V] [--since DURATION | --from ISO [--to ISO]]
                    [--json] [--workflows PATH]
-      The paths the most recent runs (default 2,000) took through the steps, with counts, and the
+      The paths up to N runs (default 2,000; open runs first) took through the steps, with counts, and the
       drop-off points (the last step of runs that ended without converting).
   journeys report uplift <journey> [--variants a,b,holdout] [--workflows PATH]
       A journey's split arms counted on the server (enrolled, converted, rate) and the uplift over the

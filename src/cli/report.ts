@@ -9,9 +9,9 @@ import {
   formatUpliftReport,
   journeyFunnel,
   journeyPaths,
+  timeWindow,
   upliftReport,
 } from '../reporting';
-import { timeWindow } from '../reporting/query';
 import { parseFlags } from './args';
 import { loadJourneysModule } from './journeys-module';
 
@@ -24,7 +24,7 @@ const PATHS_USAGE =
 
 /**
  * `journeys report <journey>`: the funnel (entered, passed, at, drop-off, converted per step) and outcomes;
- * `journeys report paths <journey>`: the paths the most recent runs took and where they dropped off.
+ * `journeys report paths <journey>`: the paths up to `--limit` runs took and where they dropped off.
  */
 async function funnelOrPaths(
   kind: 'funnel' | 'paths',

@@ -13,9 +13,14 @@ import {
   type Funnel,
   type JourneyPaths,
   type RunFilter,
+  IN_JOURNEY,
+  journeyQuery,
+  literal,
   type UpliftReport,
 } from '../reporting';
-import { journeyQuery, literal } from '../reporting/query';
+
+/** How long an answer is shared: a little under the page's refresh. */
+const CACHE_MS = 4_000;
 
 /** Where the dashboard's numbers come from and where its links go. */
 export interface DashboardSource {
@@ -26,7 +31,7 @@ export interface DashboardSource {
   readonly sourceDir: string;
   /** The Temporal Web UI's base URL (`http://localhost:8233`), for links to each run. */
   readonly webUiUrl?: string;
-  /** Runs read for the path map (default 2,000, the most recent). */
+  /** Runs read for the path map (default 2,000; open runs first, then the latest closed). */
   readonly pathLimit?: number;
 }
 
@@ -59,8 +64,10 @@ export interface JourneyDetail extends JourneySummary {
   readonly map:
     { readonly file: string; readonly svg: string; readonly mermaid: string } | { readonly error: string };
   readonly paths: JourneyPaths & { readonly svg: string };
-  /** Arms of the journey's split and their uplift over the holdout, when it has a split. */
+  /** Arms of the journey's split and their uplift over the holdout (never filtered by variant). */
   readonly uplift: { readonly report: UpliftReport; readonly text: string } | null;
+  /** The split's variants, for the variant filter. */
+  readonly variants: readonly string[];
   readonly runs: readonly RunLink[];
   /** The journey's runs in the Web UI. */
   readonly webUiList: string | null;
@@ -69,24 +76,40 @@ export interface JourneyDetail extends JourneySummary {
 /** Reads the dashboard's numbers from visibility and its maps from the journeys' source. */
 export class DashboardData {
   private maps: { readonly mtimes: string; readonly maps: ReadonlyMap<string, JourneyMap> } | undefined;
+  /** Answers shared by every tab for `CACHE_MS`: each costs tens of visibility calls. */
+  private readonly cache = new Map<string, { readonly at: number; readonly value: Promise<unknown> }>();
 
   constructor(private readonly source: DashboardSource) {}
+
+  private cached<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    const now = Date.now();
+    const hit = this.cache.get(key);
+    if (hit && now - hit.at < CACHE_MS) return hit.value as Promise<T>;
+    const value = compute();
+    this.cache.set(key, { at: now, value });
+    value.catch(() => this.cache.delete(key));
+    return value;
+  }
+
+  names(): string[] {
+    return this.source.journeys.map((j) => j.name);
+  }
 
   definition(name: string): JourneyDefinition | undefined {
     return this.source.journeys.find((j) => j.name === name);
   }
 
-  async summaries(): Promise<JourneySummary[]> {
-    return Promise.all(this.source.journeys.map((j) => this.summary(j)));
+  summaries(): Promise<JourneySummary[]> {
+    return this.cached('summaries', () => Promise.all(this.source.journeys.map((j) => this.summary(j))));
   }
 
-  private async summary(journey: JourneyDefinition, filter: RunFilter = {}): Promise<JourneySummary> {
-    const { base, goalOutcome } = journeyQuery(journey, filter);
+  private async summary(journey: JourneyDefinition): Promise<JourneySummary> {
+    const { base, goalOutcome } = journeyQuery(journey, {});
     const count = async (extra?: string) =>
       (await this.source.client.workflow.count(extra ? `${base} AND ${extra}` : base)).count;
     const [entered, running, converted] = await Promise.all([
       count(),
-      count(`ExecutionStatus = 'Running' AND ${attrs.outcome.name} IS NULL`),
+      count(IN_JOURNEY),
       count(`${attrs.outcome.name} = ${literal(goalOutcome)}`),
     ]);
     return {
@@ -100,20 +123,31 @@ export class DashboardData {
     };
   }
 
-  async detail(name: string, filter: RunFilter = {}): Promise<JourneyDetail | undefined> {
+  detail(name: string, filter: RunFilter = {}): Promise<JourneyDetail | undefined> {
     const journey = this.definition(name);
-    if (!journey) return undefined;
-    const code = this.codeMap(name);
-    const [summary, funnel, paths, uplift, runs] = await Promise.all([
-      this.summary(journey, filter),
+    if (!journey) return Promise.resolve(undefined);
+    const key = JSON.stringify([name, filter.variant, filter.from?.getTime(), filter.to?.getTime()]);
+    return this.cached(`detail:${key}`, () => this.read(journey, filter));
+  }
+
+  private async read(journey: JourneyDefinition, filter: RunFilter): Promise<JourneyDetail> {
+    const code = this.codeMap(journey.name);
+    // The arms are counted over every variant, so the variant filter always has its choices.
+    const [funnel, paths, uplift, runs] = await Promise.all([
       journeyFunnel(this.source.client, journey, filter),
       journeyPaths(this.source.client, journey, { ...filter, limit: this.source.pathLimit }),
-      filter.variant === undefined ? this.uplift(journey, filter) : Promise.resolve(null),
+      this.uplift(journey, filter),
       this.recentRuns(journey, filter),
     ]);
     const drawnPaths = pathMap(paths, code instanceof Error ? undefined : code);
     return {
-      ...summary,
+      name: journey.name,
+      description: journey.description ?? null,
+      trigger: journey.trigger?.name ?? null,
+      entered: funnel.entered,
+      running: funnel.running,
+      converted: funnel.outcomes[funnel.goalOutcome] ?? 0,
+      goalOutcome: funnel.goalOutcome,
       goals: journey.goals.map((g) => g.name),
       funnel,
       map:
@@ -126,9 +160,10 @@ export class DashboardData {
             },
       paths: { ...paths, svg: renderSvg(drawnPaths.map, drawnPaths.counts) },
       uplift,
+      variants: uplift?.report.arms.map((a) => a.variant) ?? [],
       runs,
       webUiList: this.source.webUiUrl
-        ? `${this.source.webUiUrl}/namespaces/${encodeURIComponent(this.source.namespace)}/workflows?query=${encodeURIComponent(`${attrs.journeyName.name}="${name}"`)}`
+        ? `${this.source.webUiUrl}/namespaces/${encodeURIComponent(this.source.namespace)}/workflows?query=${encodeURIComponent(`${attrs.journeyName.name}="${journey.name}"`)}`
         : null,
     };
   }

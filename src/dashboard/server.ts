@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { timeWindow } from '../reporting/query';
+import { timeWindow } from '../reporting';
 import { DashboardData, type DashboardSource } from './data';
 
 export interface DashboardOptions extends DashboardSource {
@@ -81,12 +81,14 @@ async function handle(data: DashboardData, req: IncomingMessage, res: ServerResp
 
   const match = /^\/api\/journeys\/([^/]+)(?:\/(map|paths)\.svg)?$/.exec(url.pathname);
   if (!match) return send(res, 404, { error: `Nothing at ${url.pathname}.` });
-  const name = decodeURIComponent(match[1]!);
+  let name: string;
+  try {
+    name = decodeURIComponent(match[1]!);
+  } catch {
+    return send(res, 400, { error: `Bad journey name in ${url.pathname}.` });
+  }
   if (!data.definition(name))
-    return send(res, 404, {
-      error: `No journey "${name}".`,
-      journeys: (await data.summaries()).map((j) => j.name),
-    });
+    return send(res, 404, { error: `No journey "${name}".`, journeys: data.names() });
   const window = timeWindow({
     since: url.searchParams.get('since') ?? undefined,
     from: url.searchParams.get('from') ?? undefined,

@@ -37,7 +37,7 @@ const MAX_DISCOVERED = 100;
  * Still in the journey: running with no outcome yet (a run that ended its journey may stay open to wait
  * out its re-entry period, `reentry: { after }`).
  */
-const IN_JOURNEY = `ExecutionStatus = 'Running' AND ${attrs.outcome.name} IS NULL`;
+export const IN_JOURNEY = `ExecutionStatus = 'Running' AND ${attrs.outcome.name} IS NULL`;
 /** Runs read to find a journey's steps when the caller does not name them. */
 const SAMPLED_RUNS = 1_000;
 
@@ -107,7 +107,7 @@ async function distinctOutcomes(client: Client, base: string): Promise<string[]>
 }
 
 /**
- * The steps seen in up to `SAMPLED_RUNS` of the runs (most recent first). A KeywordList cannot be
+ * The steps seen in up to `SAMPLED_RUNS` of the runs (visibility's order: open runs first on SQL). A KeywordList cannot be
  * enumerated with `NOT IN` (it means "contains none of"), so steps are read from the runs themselves.
  */
 async function sampledSteps(client: Client, base: string): Promise<string[]> {

@@ -39,4 +39,6 @@ export {
   PATH_START,
 } from './paths';
 export type { JourneyPath, JourneyPaths, PathOptions } from './paths';
+export { IN_JOURNEY } from './funnel';
+export { journeyQuery, literal, timeWindow } from './query';
 export type { RunFilter } from './query';

@@ -1,11 +1,14 @@
 import type { Client } from '@temporalio/client';
 import type { JourneyRef } from '../client';
 import { journeySearchAttributes as attrs } from '../journey';
-import type { JourneyMap, MapCounts, MapEdge, MapNode } from '../map/types';
+import type { JourneyMap, MapCounts, MapEdge, MapNode } from '../map';
 import { journeyQuery, type RunFilter } from './query';
 
 export interface PathOptions extends RunFilter {
-  /** The most recent runs read (default 2,000); the paths are a sample of that size. */
+  /**
+   * Runs read (default 2,000), in visibility's order: on SQL visibility (the dev server, self-hosted SQL)
+   * open runs first, then closed ones by close time, latest first. Past this many, the paths are that sample.
+   */
   readonly limit?: number;
 }
 
@@ -23,7 +26,7 @@ export interface JourneyPaths {
   readonly goalOutcome: string;
   /** Runs matching the filters (a visibility count). */
   readonly total: number;
-  /** Runs read: the most recent `limit` of them. */
+  /** Runs read: the first `limit` in visibility's order (see `PathOptions.limit`). */
   readonly sampled: number;
   /** Most taken first. */
   readonly paths: readonly JourneyPath[];
@@ -41,7 +44,7 @@ const DEFAULT_LIMIT = 2_000;
 
 /**
  * The sequences of steps customers actually took, read from `JourneySteps` (each run records the steps it
- * passed, in the order it first passed them) of the most recent runs, grouped into paths with counts.
+ * passed, in the order it first passed them) of up to `limit` runs, grouped into paths with counts.
  */
 export async function journeyPaths(
   client: Client,
@@ -239,7 +242,7 @@ function escapeRegExp(text: string): string {
 /** The paths as lines a person reads: the most taken paths and the drop-off points. */
 export function formatPaths(paths: JourneyPaths, top = 10): string {
   const lines = [
-    `journey ${paths.journey}: ${paths.sampled} of ${paths.total} runs read (most recent first)`,
+    `journey ${paths.journey}: ${paths.sampled} of ${paths.total} runs read${paths.sampled < paths.total ? ' (open runs first, then the latest closed)' : ''}`,
     '',
     'paths taken:',
     ...paths.paths

@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { ensureChromium } from '../support/chromium';
 
 const root = path.resolve(__dirname, '..', '..');
 const cli = path.join(root, 'dist', 'src', 'cli', 'main.js');
@@ -52,7 +53,8 @@ beforeAll(async () => {
     });
   });
   dashboard = /Dashboard (http:\/\/\S+)/.exec(out)![1]!;
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH, args: ['--no-sandbox'] });
+  const executablePath = ensureChromium(path.join(root, '.journeys'), (line) => console.log(line));
+  browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
 }, 150_000);
 
 afterAll(async () => {
@@ -126,6 +128,17 @@ test('the page loads without console errors and shows the journeys, a map with c
 
   mkdirSync(artifacts, { recursive: true });
   await page.screenshot({ path: path.join(artifacts, 'dashboard.png'), fullPage: true });
+
+  // A variant filter narrows the numbers and can be undone; the variants stay to choose from.
+  await page.selectOption('#variant', '1 hour');
+  await page.waitForFunction(
+    "document.querySelector('#runs') && [...document.querySelectorAll('#runs td:nth-child(4)')].every((td) => td.textContent === '1 hour')",
+  );
+  expect(await page.locator('#variant option').count()).toBe(3);
+  await page.selectOption('#variant', '');
+  await page.waitForFunction(
+    "new Set([...document.querySelectorAll('#runs td:nth-child(4)')].map((td) => td.textContent)).size === 2",
+  );
 
   // Another journey from the list.
   await page.click('nav a[data-journey="reactivation"]');

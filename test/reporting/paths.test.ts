@@ -68,7 +68,7 @@ test('without the code, only what happened is drawn', () => {
 test('formatPaths lists the paths most taken first and the drop-off points', () => {
   expect(formatPaths(paths)).toBe(
     [
-      'journey abandoned-cart: 9 of 9 runs read (most recent first)',
+      'journey abandoned-cart: 9 of 9 runs read',
       '',
       'paths taken:',
       '       5  (start) → reminder-email → completed',

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 
 const DEBIAN_CHROMIUM = '/usr/bin/chromium';
@@ -26,13 +26,19 @@ export function ensureChromium(logDir: string, log: (line: string) => void): str
   const logFile = path.join(logDir, 'apt-chromium.log');
   log(`Installing Debian's chromium with apt-get (log: ${logFile})…`);
   const out = openSync(logFile, 'a');
+  // sudo resets the environment, so the frontend setting goes through `env`.
   const run = (args: string[]) =>
-    execFileSync(sudo ? 'sudo' : args[0]!, sudo ? ['-n', ...args] : args.slice(1), {
-      stdio: ['ignore', out, out],
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
-  run(['apt-get', 'update']);
-  run(['apt-get', 'install', '-y', '--no-install-recommends', 'chromium']);
+    execFileSync(
+      sudo ? 'sudo' : 'env',
+      [...(sudo ? ['-n', 'env'] : []), 'DEBIAN_FRONTEND=noninteractive', ...args],
+      { stdio: ['ignore', out, out], timeout: 10 * 60_000 },
+    );
+  try {
+    run(['apt-get', 'update']);
+    run(['apt-get', 'install', '-y', '--no-install-recommends', 'chromium']);
+  } finally {
+    closeSync(out);
+  }
   if (!existsSync(DEBIAN_CHROMIUM))
     throw new Error(`apt-get installed chromium but ${DEBIAN_CHROMIUM} is missing; see ${logFile}.`);
   return DEBIAN_CHROMIUM;

@@ -3,7 +3,7 @@
 'use strict';
 
 const REFRESH_MS = 5000;
-const state = { journey: null, variant: '', since: '', charts: {}, timer: null, mermaid: '' };
+const state = { journey: null, variant: '', since: '', charts: {}, timer: null, mermaid: '', request: 0 };
 
 /** An element with attributes and children (text is always text, never HTML). */
 function h(tag, attrs, ...children) {
@@ -68,9 +68,10 @@ function query() {
 
 async function loadJourney() {
   if (!state.journey) return;
-  const name = state.journey;
-  const detail = await getJson(`/api/journeys/${encodeURIComponent(name)}${query()}`);
-  if (name !== state.journey) return;
+  // Only the latest request draws: a slow answer for an earlier journey or filter is dropped.
+  const request = ++state.request;
+  const detail = await getJson(`/api/journeys/${encodeURIComponent(state.journey)}${query()}`);
+  if (request !== state.request) return;
   render(detail);
   document.getElementById('updated').textContent = `updated ${new Date().toLocaleTimeString()}`;
 }
@@ -92,15 +93,16 @@ function render(d) {
       card(d.converted, d.goalOutcome),
       card(pct(d.converted, d.entered), 'conversion'),
     );
-  const variants = d.uplift ? d.uplift.report.arms.map((a) => a.variant) : [];
   const select = document.getElementById('variant');
+  const variants = [...new Set([...d.variants, ...(state.variant ? [state.variant] : [])])];
   if (select.options.length !== variants.length + 1) {
     select.replaceChildren(
       h('option', { value: '' }, 'all variants'),
       ...variants.map((v) => h('option', { value: v }, v)),
     );
-    select.value = state.variant;
   }
+  select.value = state.variant;
+  document.getElementById('since').value = state.since;
 
   const map = document.getElementById('map');
   if (d.map.error) map.replaceChildren(h('p', { class: 'error' }, d.map.error));
@@ -391,6 +393,8 @@ function showError(err) {
 
 function refresh() {
   clearTimeout(state.timer);
+  // A hidden tab asks nothing: every refresh is tens of visibility calls.
+  if (document.hidden) return;
   Promise.all([loadList(), loadJourney()])
     .catch(showError)
     .finally(() => {
@@ -402,10 +406,14 @@ function route() {
   const name = decodeURIComponent(location.hash.replace(/^#\//, ''));
   state.journey = name || null;
   state.variant = '';
+  state.since = '';
   for (const a of document.querySelectorAll('nav a'))
     a.classList.toggle('active', a.dataset.journey === name);
   refresh();
 }
 
 window.addEventListener('hashchange', route);
+document.addEventListener('visibilitychange', () => {
+  if (!document.hidden) refresh();
+});
 route();
