@@ -348,43 +348,50 @@ function uplift(u) {
 }
 
 function runs(list, all) {
-  document
-    .getElementById('runs')
-    .replaceChildren(
+  document.getElementById('runs').replaceChildren(
+    h(
+      'table',
+      null,
       h(
-        'table',
+        'tr',
         null,
+        h('th', null, 'customer'),
+        h('th', null, 'step'),
+        h('th', null, 'outcome'),
+        h('th', null, 'variant'),
+        h('th', null, 'started'),
+      ),
+      ...list.map((r) =>
         h(
           'tr',
           null,
-          h('th', null, 'customer'),
-          h('th', null, 'step'),
-          h('th', null, 'outcome'),
-          h('th', null, 'variant'),
-          h('th', null, 'started'),
-          h('th', null, ''),
-        ),
-        ...list.map((r) =>
+          // The customer links to the run's history in the Temporal Web UI.
           h(
-            'tr',
+            'td',
             null,
-            h('td', null, r.customerId || '—'),
-            h('td', null, r.step || '—'),
-            h('td', null, r.outcome || (r.status === 'RUNNING' ? 'in journey' : r.status.toLowerCase())),
-            h('td', null, r.variant || ''),
-            h('td', null, new Date(r.startTime).toLocaleString()),
-            h('td', null, r.url ? h('a', { href: r.url, target: '_blank', rel: 'noopener' }, 'Web UI') : ''),
+            r.url
+              ? h(
+                  'a',
+                  { href: r.url, target: '_blank', rel: 'noopener', title: 'history in the Web UI' },
+                  r.customerId || r.workflowId,
+                )
+              : r.customerId || '—',
           ),
+          h('td', null, r.step || '—'),
+          h('td', null, r.outcome || (r.status === 'RUNNING' ? 'in journey' : r.status.toLowerCase())),
+          h('td', null, r.variant || ''),
+          h('td', null, new Date(r.startTime).toLocaleTimeString()),
         ),
       ),
-      all
-        ? h(
-            'p',
-            { class: 'note' },
-            h('a', { href: all, target: '_blank', rel: 'noopener' }, 'all runs in the Web UI'),
-          )
-        : null,
-    );
+    ),
+    all
+      ? h(
+          'p',
+          { class: 'note' },
+          h('a', { href: all, target: '_blank', rel: 'noopener' }, 'all runs in the Web UI'),
+        )
+      : null,
+  );
 }
 
 function showError(err) {
