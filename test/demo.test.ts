@@ -4,20 +4,10 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
+import { freePort } from './support/ports';
 
 const cli = path.resolve(__dirname, '..', 'dist', 'src', 'cli', 'main.js');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 test('journeys dev --once runs the demo to its end and exits 0', async () => {
   expect(existsSync(cli)).toBe(true); // `npm test` builds first

@@ -43,7 +43,8 @@ Usage:
                    [--json] [--workflows PATH]
       The paths up to N runs (default 2,000; open runs first) took through the steps, with counts, and the
       drop-off points (the last step of runs that ended without converting).
-  journeys report uplift <journey> [--variants a,b,holdout] [--workflows PATH]
+  journeys report uplift <journey> [--variants a,b,holdout] [--since DURATION | --from ISO [--to ISO]]
+                   [--workflows PATH]
       A journey's split arms counted on the server (enrolled, converted, rate) and the uplift over the
       holdout with a 95% confidence interval (Wald).
   journeys map <journey> [--format mermaid|svg|html] [--out FILE] [--workflows PATH]

@@ -9,13 +9,22 @@ import {
   formatUpliftReport,
   journeyFunnel,
   journeyPaths,
+  literal,
   timeWindow,
   upliftReport,
 } from '../reporting';
 import { parseFlags } from './args';
 import { loadJourneysModule } from './journeys-module';
 
-const USAGE = 'journeys report uplift <journey> [--variants a,b,holdout] [--workflows PATH]';
+const USAGE =
+  'journeys report uplift <journey> [--variants a,b,holdout] [--since DURATION | --from ISO [--to ISO]] [--workflows PATH]';
+
+/** The flags each report takes; any other is a usage error rather than silently ignored. */
+const ALLOWED: Record<'funnel' | 'paths' | 'uplift', readonly string[]> = {
+  funnel: ['variant', 'steps', 'since', 'from', 'to', 'json', 'workflows'],
+  paths: ['limit', 'variant', 'since', 'from', 'to', 'json', 'workflows'],
+  uplift: ['variants', 'since', 'from', 'to', 'workflows'],
+};
 const FUNNEL_USAGE =
   'journeys report <journey> [--variant V] [--since DURATION | --from ISO [--to ISO]] [--steps a,b,c] [--json] [--workflows PATH]';
 
@@ -103,6 +112,16 @@ export async function report(argv: string[]): Promise<number> {
     workflows: { type: 'string' },
   });
   const [subcommand, journeyName, ...extra] = positionals;
+  const kind = subcommand === 'paths' || subcommand === 'uplift' ? subcommand : 'funnel';
+  const unused = Object.keys(values).filter(
+    (flag) => !ALLOWED[kind].includes(flag) && values[flag as keyof typeof values] !== false,
+  );
+  if (unused.length > 0) {
+    console.error(
+      `${unused.map((f) => `--${f}`).join(', ')}: not an option of this report. Usage: \`${{ funnel: FUNNEL_USAGE, paths: PATHS_USAGE, uplift: USAGE }[kind]}\``,
+    );
+    return 2;
+  }
   if (subcommand === 'paths') {
     if (!journeyName || extra.length > 0) {
       console.error(`Give one journey name: \`${PATHS_USAGE}\`.`);
@@ -137,10 +156,22 @@ export async function report(argv: string[]): Promise<number> {
     ?.split(',')
     .map((v) => v.trim())
     .filter((v) => v !== '');
+  const window = timeWindow(values);
+  if (typeof window === 'string') {
+    console.error(`${window} Usage: \`${USAGE}\``);
+    return 2;
+  }
+  const where = [
+    window.from && `StartTime >= ${literal(window.from.toISOString())}`,
+    window.to && `StartTime < ${literal(window.to.toISOString())}`,
+  ].filter((w): w is string => Boolean(w));
 
   const connected = await connectTemporal(loadConfig());
   try {
-    const counts = await countArms(connected.client, definition, { variants });
+    const counts = await countArms(connected.client, definition, {
+      variants,
+      ...(where.length ? { where: where.join(' AND ') } : {}),
+    });
     if (counts.arms.length === 0) {
       console.log(
         `No run of journey "${definition.name}" has a variant (${counts.unassigned} runs without one): it has no split(), or no run has reached it yet.`,

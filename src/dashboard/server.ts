@@ -42,7 +42,16 @@ const FILES: Record<string, { readonly file: string; readonly type: string }> = 
  */
 export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
   const data = new DashboardData(options);
+  const host = options.host ?? '127.0.0.1';
   const server = createServer((req, res) => {
+    // On loopback, only pages of this machine may ask: a page elsewhere that rebinds its DNS name to
+    // 127.0.0.1 sends its own name as Host, and gets nothing.
+    if (LOOPBACK.has(host) && !LOOPBACK.has(hostname(req.headers.host))) {
+      send(res, 403, {
+        error: `The dashboard answers only on localhost, not ${req.headers.host ?? 'no Host'}.`,
+      });
+      return;
+    }
     handle(data, req, res).catch((err: unknown) => {
       const error = err instanceof Error ? err : new Error(String(err));
       options.onError?.(error);
@@ -52,7 +61,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
+    server.listen(options.port ?? 0, host, resolve);
   });
   const { address, port } = server.address() as AddressInfo;
   return {
@@ -63,6 +72,15 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
         server.close(() => resolve());
       }),
   };
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/** The name in a Host header, without its port (and without the brackets of an IPv6 address). */
+function hostname(header: string | undefined): string {
+  if (!header) return '';
+  const bracketed = /^\[([^\]]+)\]/.exec(header);
+  return bracketed ? bracketed[1]! : header.replace(/:\d+$/, '');
 }
 
 async function handle(data: DashboardData, req: IncomingMessage, res: ServerResponse): Promise<void> {

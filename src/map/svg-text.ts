@@ -25,7 +25,13 @@ const MAX_LINES = 3;
 
 /** Escapes text for XML content and double- or single-quoted attributes. */
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return (
+    text
+      // Control characters are not allowed in XML 1.0 at all, not even escaped: they are dropped.
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '')
+      .replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+  );
 }
 
 /** A coordinate with at most one decimal, so output stays short and stable. */

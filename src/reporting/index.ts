@@ -38,7 +38,7 @@ export {
   PATH_RUNNING,
   PATH_START,
 } from './paths';
-export type { JourneyPath, JourneyPaths, PathOptions } from './paths';
+export type { JourneyPath, JourneyPaths, PathOptions, PathPoint, PathTransition } from './paths';
 export { IN_JOURNEY } from './funnel';
 export { journeyQuery, literal, timeWindow } from './query';
 export type { RunFilter } from './query';

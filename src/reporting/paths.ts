@@ -16,7 +16,7 @@ export interface PathOptions extends RunFilter {
 export interface JourneyPath {
   /** The steps in the order the runs first passed them. */
   readonly steps: readonly string[];
-  /** The outcome the runs ended with, or `running`. */
+  /** The outcome the runs ended with, or `PATH_RUNNING` (`(running)`) for runs still in the journey. */
   readonly end: string;
   readonly count: number;
 }
@@ -39,7 +39,8 @@ export interface JourneyPaths {
 
 /** The node before the first step and the node a running run is at the end of, in transitions. */
 export const PATH_START = '(start)';
-export const PATH_RUNNING = 'running';
+/** The ending of a run still in the journey: not a kebab-case word, so never a journey's outcome. */
+export const PATH_RUNNING = '(running)';
 const DEFAULT_LIMIT = 2_000;
 
 /**
@@ -89,17 +90,44 @@ export async function journeyPaths(
   return { journey: name, goalOutcome, total, sampled, paths, dropOffs };
 }
 
-/** `${from}->${to}` counts over the paths, from `(start)` through the steps to the end (outcome or `running`). */
-export function pathTransitions(paths: JourneyPaths): Map<string, number> {
-  const transitions = new Map<string, number>();
+/** A place on a path: before the first step, a step, or an ending (an outcome, or `PATH_RUNNING`). */
+export type PathPoint =
+  | { readonly kind: 'start' }
+  | { readonly kind: 'step'; readonly step: string }
+  | { readonly kind: 'end'; readonly end: string };
+
+/** A move from one point to the next and how many runs made it. */
+export interface PathTransition {
+  readonly from: PathPoint;
+  readonly to: PathPoint;
+  readonly count: number;
+}
+
+const START: PathPoint = { kind: 'start' };
+const stepPoint = (step: string): PathPoint => ({ kind: 'step', step });
+const endPoint = (end: string): PathPoint => ({ kind: 'end', end });
+/** Points as keys: any step name, even one that looks like an ending or an arrow, stays itself. */
+const pointKey = (p: PathPoint): string => JSON.stringify(p);
+
+/** The points of a path, from the start through its steps to its ending. */
+function points(path: JourneyPath): PathPoint[] {
+  return [START, ...path.steps.map(stepPoint), endPoint(path.end)];
+}
+
+/** The moves the paths made, with how many runs made each, in the order first met. */
+export function pathTransitions(paths: JourneyPaths): PathTransition[] {
+  const transitions = new Map<string, { from: PathPoint; to: PathPoint; count: number }>();
   for (const path of paths.paths) {
-    const sequence = [PATH_START, ...path.steps, `end:${path.end}`];
+    const sequence = points(path);
     for (let i = 1; i < sequence.length; i++) {
-      const key = `${sequence[i - 1]}->${sequence[i]}`;
-      transitions.set(key, (transitions.get(key) ?? 0) + path.count);
+      const [from, to] = [sequence[i - 1]!, sequence[i]!];
+      const key = JSON.stringify([from, to]);
+      const move = transitions.get(key) ?? { from, to, count: 0 };
+      move.count += path.count;
+      transitions.set(key, move);
     }
   }
-  return transitions;
+  return [...transitions.values()];
 }
 
 /**
@@ -110,64 +138,65 @@ export function pathTransitions(paths: JourneyPaths): Map<string, number> {
 export function pathMap(paths: JourneyPaths, code?: JourneyMap): { map: JourneyMap; counts: MapCounts } {
   const nodes: MapNode[] = [];
   const ids = new Map<string, string>();
-  const node = (key: string, make: (id: string) => MapNode): string => {
+  const codeSteps = (code?.nodes ?? []).filter((n) => n.kind === 'step');
+  const make = (point: PathPoint, id: string): MapNode => {
+    switch (point.kind) {
+      case 'start':
+        return { id, kind: 'start', label: code?.trigger ?? 'entered', line: 0 };
+      case 'step': {
+        const from = codeSteps.find((n) => n.stepPattern && new RegExp(n.stepPattern).test(point.step));
+        return {
+          id,
+          kind: 'step',
+          label: point.step,
+          step: point.step,
+          ...(from?.channels ? { channels: from.channels } : {}),
+          ...(from?.templates ? { templates: from.templates } : {}),
+          line: from?.line ?? 0,
+        };
+      }
+      case 'end':
+        return {
+          id,
+          kind: 'end',
+          label: point.end === PATH_RUNNING ? 'still in the journey' : point.end,
+          outcome: point.end,
+          line: 0,
+        };
+    }
+  };
+  const node = (point: PathPoint): string => {
+    const key = pointKey(point);
     let id = ids.get(key);
     if (!id) {
       id = `p${ids.size}`;
       ids.set(key, id);
-      nodes.push(make(id));
+      nodes.push(make(point, id));
     }
     return id;
   };
-  const startLabel = code?.trigger ?? 'entered';
-  const start = node(PATH_START, (id) => ({ id, kind: 'start', label: startLabel, line: 0 }));
-  const codeSteps = (code?.nodes ?? []).filter((n) => n.kind === 'step');
-  const stepNode = (step: string): string =>
-    node(`step:${step}`, (id) => {
-      const from = codeSteps.find((n) => n.stepPattern && new RegExp(n.stepPattern).test(step));
-      return {
-        id,
-        kind: 'step',
-        label: step,
-        step,
-        ...(from?.channels ? { channels: from.channels } : {}),
-        ...(from?.templates ? { templates: from.templates } : {}),
-        line: from?.line ?? 0,
-      };
-    });
-  const endNode = (end: string): string =>
-    node(`end:${end}`, (id) => ({
-      id,
-      kind: 'end',
-      label: end === PATH_RUNNING ? 'still in the journey' : end,
-      outcome: end,
-      line: 0,
-    }));
-  const resolve = (key: string): string =>
-    key === PATH_START ? start : key.startsWith('end:') ? endNode(key.slice(4)) : stepNode(key);
+  node(START);
 
   const edges: MapEdge[] = [];
   const edgeCounts: Record<string, number> = {};
-  for (const [key, count] of pathTransitions(paths)) {
-    const [from, to] = key.split('->') as [string, string];
-    const edge = { from: resolve(from), to: resolve(to) };
+  for (const move of pathTransitions(paths)) {
+    const edge = { from: node(move.from), to: node(move.to) };
     edges.push(edge);
-    edgeCounts[`${edge.from}->${edge.to}`] = count;
+    edgeCounts[`${edge.from}->${edge.to}`] = move.count;
   }
   if (code) {
     for (const [from, to] of codeTransitions(code)) {
-      const fromId = from === PATH_START ? start : stepNode(from);
-      const toId = to.startsWith('end:') ? endNode(to.slice(4)) : stepNode(to);
-      const key = `${fromId}->${toId}`;
+      const edge = { from: node(from), to: node(to) };
+      const key = `${edge.from}->${edge.to}`;
       if (key in edgeCounts) continue;
-      edges.push({ from: fromId, to: toId });
+      edges.push(edge);
       edgeCounts[key] = 0;
     }
   }
   const passed: Record<string, { passed: number }> = {};
   for (const path of paths.paths) {
-    for (const key of [PATH_START, ...path.steps, `end:${path.end}`]) {
-      const id = resolve(key);
+    for (const point of points(path)) {
+      const id = node(point);
       passed[id] = { passed: (passed[id]?.passed ?? 0) + path.count };
     }
   }
@@ -190,7 +219,7 @@ export function pathMap(paths: JourneyPaths, code?: JourneyMap): { map: JourneyM
  * The step-to-step moves the code allows: from the start and from each literal step to the next steps and
  * endings reachable without passing another step (goal exits, which are possible from anywhere, left out).
  */
-export function codeTransitions(code: JourneyMap): [string, string][] {
+export function codeTransitions(code: JourneyMap): [PathPoint, PathPoint][] {
   const byId = new Map(code.nodes.map((n) => [n.id, n]));
   const out = new Map<string, MapEdge[]>();
   for (const e of code.edges) {
@@ -199,16 +228,16 @@ export function codeTransitions(code: JourneyMap): [string, string][] {
   }
   const literalStep = (n: MapNode) =>
     n.kind === 'step' && n.step !== undefined && n.stepPattern === `^${escapeRegExp(n.step)}$`;
-  const result: [string, string][] = [];
+  const result: [PathPoint, PathPoint][] = [];
   const seen = new Set<string>();
-  const add = (from: string, to: string) => {
-    const key = `${from}->${to}`;
+  const add = (from: PathPoint, to: PathPoint) => {
+    const key = JSON.stringify([from, to]);
     if (!seen.has(key)) {
       seen.add(key);
       result.push([from, to]);
     }
   };
-  const walk = (fromKey: string, startId: string) => {
+  const walk = (from: PathPoint, startId: string) => {
     const visited = new Set<string>();
     const stack = [...(out.get(startId) ?? [])].map((e) => e.to);
     while (stack.length) {
@@ -219,19 +248,19 @@ export function codeTransitions(code: JourneyMap): [string, string][] {
       if (!n) continue;
       if (n.kind === 'step') {
         // A step with a computed name stands for names the code cannot tell: no edge to or past it.
-        if (literalStep(n)) add(fromKey, n.step!);
+        if (literalStep(n)) add(from, stepPoint(n.step!));
         continue;
       }
       if (n.kind === 'end') {
-        add(fromKey, `end:${n.outcome ?? 'completed'}`);
+        add(from, endPoint(n.outcome ?? 'completed'));
         continue;
       }
       for (const e of out.get(id) ?? []) stack.push(e.to);
     }
   };
   const start = code.nodes.find((n) => n.kind === 'start');
-  if (start) walk(PATH_START, start.id);
-  for (const n of code.nodes) if (literalStep(n)) walk(n.step!, n.id);
+  if (start) walk(START, start.id);
+  for (const n of code.nodes) if (literalStep(n)) walk(stepPoint(n.step!), n.id);
   return result;
 }
 
@@ -247,10 +276,7 @@ export function formatPaths(paths: JourneyPaths, top = 10): string {
     'paths taken:',
     ...paths.paths
       .slice(0, top)
-      .map(
-        (p) =>
-          `${String(p.count).padStart(8)}  ${[PATH_START, ...p.steps].join(' → ')} → ${p.end === PATH_RUNNING ? '(running)' : p.end}`,
-      ),
+      .map((p) => `${String(p.count).padStart(8)}  ${[PATH_START, ...p.steps].join(' → ')} → ${p.end}`),
   ];
   if (paths.paths.length > top) lines.push(`          … and ${paths.paths.length - top} more`);
   lines.push('', `drop-off points (ended without "${paths.goalOutcome}"):`);

@@ -33,9 +33,13 @@ export function literal(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
+/** An ISO date, or date and time with an optional zone (none means UTC). */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
+
 /**
- * The time window of `--since 7d` (CLI) or `?since=7d` (dashboard) or `--from 2026-11-01 [--to 2026-11-08]` (runs started in [from, to)), or
- * a usage error naming the flag.
+ * The time window of `--since 7d` (CLI; `?since=7d` on the dashboard) or `--from 2026-11-01 [--to
+ * 2026-11-08T12:00]` (runs started in [from, to); a time without a zone is UTC), or a usage error naming
+ * the flag.
  */
 export function timeWindow(
   values: { since?: string; from?: string; to?: string },
@@ -53,8 +57,9 @@ export function timeWindow(
   const date = (flag: 'from' | 'to'): Date | string | undefined => {
     const text = values[flag];
     if (text === undefined) return undefined;
-    const parsed = new Date(text);
-    return Number.isNaN(parsed.getTime())
+    const zoned = /T.*(Z|[+-]\d{2}:\d{2})$/.test(text) || !text.includes('T') ? text : `${text}Z`;
+    const parsed = new Date(zoned);
+    return !ISO_TIME.test(text) || Number.isNaN(parsed.getTime())
       ? `--${flag} takes an ISO date or time like 2026-11-01 or 2026-11-01T09:00:00Z, got "${text}".`
       : parsed;
   };

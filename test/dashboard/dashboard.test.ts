@@ -5,22 +5,15 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { request } from 'node:http';
 import path from 'node:path';
+import { freePort } from '../support/ports';
 import { chromium, type Browser } from 'playwright-core';
 import { ensureChromium } from '../support/chromium';
 
 const root = path.resolve(__dirname, '..', '..');
 const cli = path.join(root, 'dist', 'src', 'cli', 'main.js');
 const artifacts = path.join(root, 'test-artifacts');
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 let dev: ChildProcess;
 let out = '';
@@ -157,6 +150,22 @@ test('the API answers bad requests clearly', async () => {
   const badWindow = await fetch(`${dashboard}/api/journeys/welcome?since=forever`);
   expect(badWindow.status).toBe(400);
   expect(((await badWindow.json()) as { error: string }).error).toMatch(/since takes a duration/);
+  const badName = await fetch(`${dashboard}/api/journeys/%E0%A4%A`);
+  expect(badName.status).toBe(400);
+  // A page whose DNS name was rebound to 127.0.0.1 sends its own name as Host: refused.
+  const rebound = await new Promise<number>((resolve, reject) => {
+    const { port } = new URL(dashboard);
+    request(
+      { host: '127.0.0.1', port, path: '/api/journeys', headers: { Host: 'attacker.example' } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    )
+      .on('error', reject)
+      .end();
+  });
+  expect(rebound).toBe(403);
   const post = await fetch(`${dashboard}/api/journeys`, { method: 'POST' });
   expect(post.status).toBe(405);
   const svg = await fetch(`${dashboard}/api/journeys/welcome/map.svg`);

@@ -1,6 +1,6 @@
 import { renderHtml } from '../../src/map/html';
 import { renderSvg } from '../../src/map/svg';
-import { wrapText } from '../../src/map/svg-text';
+import { escapeXml, wrapText } from '../../src/map/svg-text';
 import type { JourneyMap, MapCounts } from '../../src/map/types';
 
 /** A journey with every node kind: a split, a wait that is received or times out, a loop, a goal. */
@@ -331,4 +331,10 @@ describe('renderHtml', () => {
     expect(html.replaceAll('xmlns="http://www.w3.org/2000/svg"', '')).not.toContain('http');
     for (const kind of ['wait', 'decision', 'split', 'loop', 'goal']) expect(html).toContain(`node-${kind}`);
   });
+});
+
+test('control characters, which XML forbids even escaped, are dropped from text', () => {
+  expect(escapeXml('tier\u0001-up <gold> & "more"\ttab')).toBe(
+    'tier-up &#60;gold&#62; &#38; &#34;more&#34;\ttab',
+  );
 });

@@ -152,6 +152,26 @@ test('40 customers, 8 held out: enrolled and reactivated per arm, and the uplift
       /^series\s+32\s+12\s+37\.50%\s+\+12\.50 pp \[−21\.88, \+46\.88\]\s+\+50\.0%$/m,
     );
 
+    // A window that holds every run gives the same table; one that ends before them, none.
+    const lastHour = await cli([
+      'uplift',
+      'reactivation',
+      '--since',
+      '1h',
+      '--workflows',
+      require.resolve('../../workflows'),
+    ]);
+    expect(lastHour.out).toBe(printed.out);
+    const before = await cli([
+      'uplift',
+      'reactivation',
+      '--to',
+      '2026-01-01',
+      '--workflows',
+      require.resolve('../../workflows'),
+    ]);
+    expect(before.out).toMatch(/^No run of journey "reactivation" has a variant \(0 runs without one\)/);
+
     // The paths of the same runs: every run read once, grouped by its steps and outcome.
     const printedPaths = await cli([
       'paths',
@@ -186,6 +206,11 @@ test('the CLI refuses an unknown report or journey with exit code 2, before conn
   const badWindow = await cli(['reactivation', '--since', 'soon']);
   expect(badWindow.code).toBe(2);
   expect(badWindow.err).toContain('--since takes a duration like "7 days"');
+  const unused = await cli(['uplift', 'reactivation', '--limit', '5', '--json']);
+  expect(unused.code).toBe(2);
+  expect(unused.err).toContain(
+    '--limit, --json: not an option of this report. Usage: `journeys report uplift',
+  );
   const unknownFunnel = await cli(['no-such-journey']);
   expect(unknownFunnel.code).toBe(2);
   expect(unknownFunnel.err).toContain('[JOURNEY_NOT_FOUND]');

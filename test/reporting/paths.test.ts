@@ -1,6 +1,14 @@
 import path from 'node:path';
 import { mapJourney } from '../../src/map';
-import { codeTransitions, formatPaths, pathMap, type JourneyPaths } from '../../src/reporting';
+import {
+  codeTransitions,
+  formatPaths,
+  pathMap,
+  pathTransitions,
+  PATH_RUNNING,
+  type JourneyPaths,
+  type PathPoint,
+} from '../../src/reporting';
 
 const workflows = path.resolve(__dirname, '..', '..', 'workflows');
 const cart = mapJourney('abandoned-cart', { dir: workflows });
@@ -13,20 +21,45 @@ const paths: JourneyPaths = {
   paths: [
     { steps: ['reminder-email'], end: 'completed', count: 5 },
     { steps: [], end: 'converted', count: 2 },
-    { steps: ['reminder-email'], end: 'running', count: 2 },
+    { steps: ['reminder-email'], end: PATH_RUNNING, count: 2 },
   ],
   dropOffs: [{ after: 'reminder-email', outcome: 'completed', count: 5 }],
 };
 
+const text = (p: PathPoint) => (p.kind === 'start' ? 'start' : p.kind === 'step' ? p.step : `end:${p.end}`);
+
 test('the moves the code allows, from the map drawn from code', () => {
-  expect(codeTransitions(cart).sort()).toEqual(
+  expect(
+    codeTransitions(cart)
+      .map(([from, to]) => `${text(from)} -> ${text(to)}`)
+      .sort(),
+  ).toEqual(
     [
-      ['(start)', 'reminder-email'],
-      ['reminder-email', 'reminder-sms'],
-      ['reminder-email', 'end:completed'],
-      ['reminder-sms', 'end:completed'],
+      'start -> reminder-email',
+      'reminder-email -> reminder-sms',
+      'reminder-email -> end:completed',
+      'reminder-sms -> end:completed',
     ].sort(),
   );
+});
+
+test('step names are only names: one that looks like an ending or an arrow is still a step', () => {
+  const odd: JourneyPaths = {
+    ...paths,
+    paths: [{ steps: ['a->b', 'end:completed'], end: 'completed', count: 3 }],
+  };
+  expect(pathTransitions(odd).map((m) => [text(m.from), text(m.to), m.count])).toEqual([
+    ['start', 'a->b', 3],
+    ['a->b', 'end:completed', 3],
+    ['end:completed', 'end:completed', 3],
+  ]);
+  const { map } = pathMap(odd);
+  expect(map.nodes.map((n) => [n.kind, n.label])).toEqual([
+    ['start', 'entered'],
+    ['step', 'a->b'],
+    ['step', 'end:completed'],
+    ['end', 'completed'],
+  ]);
 });
 
 test('the path map counts each move taken and draws the untaken ones the code allows with 0', () => {
@@ -41,7 +74,7 @@ test('the path map counts each move taken and draws the untaken ones the code al
   expect(edges).toEqual({
     'start -> reminder-email': 7,
     'reminder-email -> end:completed': 5,
-    'reminder-email -> end:running': 2,
+    'reminder-email -> end:(running)': 2,
     'start -> end:converted': 2,
     // Allowed by the code, taken by nobody yet.
     'reminder-email -> reminder-sms': 0,
