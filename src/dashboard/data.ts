@@ -198,7 +198,7 @@ export class DashboardData {
     return { report, text: formatUpliftReport(report) };
   }
 
-  private async recentRuns(journey: JourneyDefinition, filter: RunFilter, limit = 25): Promise<RunLink[]> {
+  private async recentRuns(journey: JourneyDefinition, filter: RunFilter, limit = 15): Promise<RunLink[]> {
     const { base } = journeyQuery(journey, filter);
     const runs: RunLink[] = [];
     for await (const run of this.source.client.workflow.list({ query: base, pageSize: limit })) {
