@@ -3,7 +3,7 @@
 'use strict';
 
 const REFRESH_MS = 5000;
-const state = { journey: null, variant: '', since: '', charts: {}, timer: null, mermaid: '', request: 0 };
+const state = { journey: null, variant: '', since: '', charts: {}, timer: null, request: 0 };
 
 /** An element with attributes and children (text is always text, never HTML). */
 function h(tag, attrs, ...children) {
@@ -110,7 +110,6 @@ function render(d) {
     map.innerHTML = d.map.svg;
     document.getElementById('map-note').textContent =
       `Drawn from ${d.map.file}; on each step the runs that passed it and the runs at it now.`;
-    state.mermaid = d.map.mermaid;
     document.getElementById('mermaid').textContent = d.map.mermaid;
   }
   document.getElementById('paths').innerHTML = d.paths.svg;
