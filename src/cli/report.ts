@@ -9,12 +9,12 @@ import {
   formatUpliftReport,
   journeyFunnel,
   journeyPaths,
-  literal,
+  startedWithin,
   timeWindow,
   upliftReport,
 } from '../reporting';
 import { parseFlags } from './args';
-import { loadJourneysModule } from './journeys-module';
+import { loadJourneysModule, type JourneyFunction } from './journeys-module';
 
 const USAGE =
   'journeys report uplift <journey> [--variants a,b,holdout] [--since DURATION | --from ISO [--to ISO]] [--workflows PATH]';
@@ -30,6 +30,20 @@ const FUNNEL_USAGE =
 
 const PATHS_USAGE =
   'journeys report paths <journey> [--limit N] [--variant V] [--since DURATION | --from ISO [--to ISO]] [--json] [--workflows PATH]';
+
+/** The journey named, or `undefined` after saying which journeys there are (a usage error). */
+function findJourney(name: string, workflows: string | undefined): JourneyFunction | undefined {
+  const loaded = loadJourneysModule(workflows);
+  const journey = loaded.journeys.get(name);
+  if (!journey) {
+    const error = new JourneyError(
+      'JOURNEY_NOT_FOUND',
+      `No journey "${name}" in ${loaded.path}; it has ${[...loaded.journeys.keys()].join(', ') || 'none'}. Pass --workflows PATH for your own.`,
+    );
+    console.error(`${error.name} [${error.code}]: ${error.message}`);
+  }
+  return journey;
+}
 
 /**
  * `journeys report <journey>`: the funnel (entered, passed, at, drop-off, converted per step) and outcomes;
@@ -60,13 +74,8 @@ async function funnelOrPaths(
     console.error(`--limit takes a number of runs above 0, got "${values.limit}". Usage: \`${usage}\``);
     return 2;
   }
-  const journey = loadJourneysModule(values.workflows).journeys.get(name);
-  if (!journey) {
-    console.error(
-      `JourneyError [JOURNEY_NOT_FOUND]: No journey "${name}". Pass --workflows PATH for your own.`,
-    );
-    return 2;
-  }
+  const journey = findJourney(name, values.workflows);
+  if (!journey) return 2;
   const connected = await connectTemporal(loadConfig());
   try {
     if (kind === 'paths') {
@@ -140,18 +149,8 @@ export async function report(argv: string[]): Promise<number> {
     console.error(`Give one journey name: \`${USAGE}\`.`);
     return 2;
   }
-  const loaded = loadJourneysModule(values.workflows);
-  const workflowsPath = loaded.path;
-  const journeys = [...loaded.journeys.values()].map((j) => j.definition);
-  const definition = journeys.find((j) => j.name === journeyName);
-  if (!definition) {
-    const error = new JourneyError(
-      'JOURNEY_NOT_FOUND',
-      `No journey "${journeyName}" in ${workflowsPath}; it has ${journeys.map((j) => j.name).join(', ') || 'none'}. Pass --workflows PATH for your own.`,
-    );
-    console.error(`${error.name} [${error.code}]: ${error.message}`);
-    return 2;
-  }
+  const definition = findJourney(journeyName, values.workflows)?.definition;
+  if (!definition) return 2;
   const variants = values.variants
     ?.split(',')
     .map((v) => v.trim())
@@ -161,10 +160,7 @@ export async function report(argv: string[]): Promise<number> {
     console.error(`${window} Usage: \`${USAGE}\``);
     return 2;
   }
-  const where = [
-    window.from && `StartTime >= ${literal(window.from.toISOString())}`,
-    window.to && `StartTime < ${literal(window.to.toISOString())}`,
-  ].filter((w): w is string => Boolean(w));
+  const where = startedWithin(window);
 
   const connected = await connectTemporal(loadConfig());
   try {

@@ -16,6 +16,7 @@ import {
   IN_JOURNEY,
   journeyQuery,
   literal,
+  startedWithin,
   type UpliftReport,
 } from '../reporting';
 
@@ -186,10 +187,7 @@ export class DashboardData {
     journey: JourneyDefinition,
     filter: RunFilter,
   ): Promise<{ report: UpliftReport; text: string } | null> {
-    const where = [
-      filter.from && `StartTime >= ${literal(filter.from.toISOString())}`,
-      filter.to && `StartTime < ${literal(filter.to.toISOString())}`,
-    ].filter((w): w is string => Boolean(w));
+    const where = startedWithin(filter);
     const counts = await countArms(this.source.client, journey, {
       ...(where.length ? { where: where.join(' AND ') } : {}),
     });

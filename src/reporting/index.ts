@@ -40,5 +40,5 @@ export {
 } from './paths';
 export type { JourneyPath, JourneyPaths, PathOptions, PathPoint, PathTransition } from './paths';
 export { IN_JOURNEY } from './funnel';
-export { journeyQuery, literal, timeWindow } from './query';
+export { journeyQuery, literal, startedWithin, timeWindow } from './query';
 export type { RunFilter } from './query';

@@ -23,9 +23,16 @@ export function journeyQuery(
   const goalOutcome = filter.goalOutcome ?? definition?.goalOutcome ?? 'converted';
   const filters = [`${attrs.journeyName.name} = ${literal(name)}`];
   if (filter.variant !== undefined) filters.push(`${attrs.variant.name} = ${literal(filter.variant)}`);
-  if (filter.from) filters.push(`StartTime >= ${literal(filter.from.toISOString())}`);
-  if (filter.to) filters.push(`StartTime < ${literal(filter.to.toISOString())}`);
+  filters.push(...startedWithin(filter));
   return { name, goalOutcome, base: filters.join(' AND ') };
+}
+
+/** The visibility clauses of a start-time window [from, to): none, one or two. */
+export function startedWithin(window: { readonly from?: Date; readonly to?: Date }): string[] {
+  return [
+    ...(window.from ? [`StartTime >= ${literal(window.from.toISOString())}`] : []),
+    ...(window.to ? [`StartTime < ${literal(window.to.toISOString())}`] : []),
+  ];
 }
 
 /** A single-quoted visibility query string, with its backslashes and quotes escaped. */

@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { LIBRARY_JOURNEYS } from '../support/library';
 import { promisify } from 'node:util';
 import { map } from '../../src/cli/map';
 import { parseMermaid } from './mermaid-graph';
@@ -68,16 +69,7 @@ test('--all prints every journey; --out writes a file; svg and html per journey 
   const all = journeysMap(['--all', '--workflows', WORKFLOWS]);
   expect(all.code).toBe(0);
   const charts = all.stdout.split(/^%% /m).filter(Boolean);
-  expect(charts.map((c) => c.split(' ')[0])).toEqual([
-    'abandoned-cart',
-    'cross-sell',
-    'first-purchase',
-    'loyalty',
-    'payment-reminder',
-    'reactivation',
-    'upsell',
-    'welcome',
-  ]);
+  expect(charts.map((c) => c.split(' ')[0])).toEqual(LIBRARY_JOURNEYS);
   for (const chart of charts) parseMermaid(chart.slice(chart.indexOf('\n') + 1));
 
   const dir = tempDir();

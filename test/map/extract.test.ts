@@ -1,21 +1,12 @@
 /** The journey map read from code: each library journey's steps, waits, branches and outcomes, as Mermaid. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { LIBRARY_JOURNEYS } from '../support/library';
 import { isJourneyError } from '../../src/errors';
 import { journeySourceDir, mapJourney, mapJourneys, toMermaid, type JourneyMap } from '../../src/map';
 import { parseMermaid, type DrawnGraph } from './mermaid-graph';
 
 const WORKFLOWS = path.resolve(__dirname, '..', '..', 'workflows');
-const LIBRARY = [
-  'abandoned-cart',
-  'cross-sell',
-  'first-purchase',
-  'loyalty',
-  'payment-reminder',
-  'reactivation',
-  'upsell',
-  'welcome',
-];
 
 let maps: Map<string, JourneyMap>;
 const drawn = (name: string): DrawnGraph => parseMermaid(toMermaid(maps.get(name)!));
@@ -36,7 +27,7 @@ beforeAll(() => {
 });
 
 test('every journey of the library is found, with its file, trigger and goals', () => {
-  expect([...maps.keys()].sort()).toEqual(LIBRARY);
+  expect([...maps.keys()].sort()).toEqual(LIBRARY_JOURNEYS);
   expect(maps.get('abandoned-cart')).toMatchObject({
     file: path.relative(process.cwd(), path.join(WORKFLOWS, 'abandoned-cart.ts')),
     trigger: 'cart.abandoned',
@@ -272,5 +263,5 @@ test('mapJourney reads one journey the same way; an unknown name lists the journ
     error = err;
   }
   expect(isJourneyError(error, 'JOURNEY_NOT_FOUND')).toBe(true);
-  for (const name of LIBRARY) expect((error as Error).message).toContain(name);
+  for (const name of LIBRARY_JOURNEYS) expect((error as Error).message).toContain(name);
 });
