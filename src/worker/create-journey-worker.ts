@@ -10,7 +10,7 @@ import type { Client } from '@temporalio/client';
 import { connectTemporal } from '../client';
 import { connectionOptionsOf, loadConfig, type JourneysConfig } from '../config';
 import { JourneyError } from '../errors';
-import type { JourneyDefinition } from '../journey';
+import { checkJourneyExports } from './check-journeys';
 import { createProviderActivities } from './providers';
 
 export interface JourneyWorkerOptions {
@@ -79,7 +79,7 @@ export function bundleJourneys(workflowsPath: string): Promise<{ code: string }>
  * ```
  */
 export async function createJourneyWorker(options: JourneyWorkerOptions = {}): Promise<JourneyWorker> {
-  if (options.journeys) checkExports(options.journeys);
+  if (options.journeys) checkJourneyExports(options.journeys);
   const config =
     options.config ??
     (options.connection && options.taskQueue && options.activities ? undefined : loadConfig());
@@ -164,20 +164,6 @@ function resolveModule(base: string): string {
     );
   }
   return found;
-}
-
-/** Each journey must be exported under its workflow type, or the client would start a type nobody runs. */
-function checkExports(exports: Readonly<Record<string, unknown>>): void {
-  for (const [name, value] of Object.entries(exports)) {
-    const definition = (value as { definition?: JourneyDefinition } | undefined)?.definition;
-    if (typeof value !== 'function' || definition?.kind !== 'journeys.journey-definition') continue;
-    if (definition.workflowType !== name) {
-      throw new JourneyError(
-        'JOURNEY_INVALID',
-        `Journey "${definition.name}" is exported as "${name}"; export it as "${definition.workflowType}" (its workflow type).`,
-      );
-    }
-  }
 }
 
 const quietLogger = {

@@ -2,14 +2,11 @@ import {
   ActivityFailure,
   ApplicationFailure,
   isCancellation,
-  patched,
   proxyActivities,
-  sleep as temporalSleep,
   TimeoutFailure,
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
-import type { GateDecision, GateRequest } from '../contact';
 import {
   channelActivity,
   toMs,
@@ -20,6 +17,7 @@ import {
   type SendOptions,
   type SendResult,
 } from '../journey';
+import { askContact } from './contact-gate';
 import { currentRuntime, type JourneyRuntime } from './runtime';
 
 const ms = (value: string | undefined, fallback: Duration) => toMs((value ?? fallback) as Duration);
@@ -130,50 +128,6 @@ function record(runtime: JourneyRuntime, result: SendResult, step: string): Send
   return result;
 }
 
-/**
- * Sends made before the contact gate existed have no `askContact` in their history: the patch keeps them
- * replaying, while every run that reaches a send on this code asks first.
- */
-const GATE_PATCH = 'temporal-journeys.contact-gate';
-
-const contactGate = proxyActivities<{
-  askContact(request: GateRequest & { customerId: string }): Promise<GateDecision>;
-}>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
-});
-
-/**
- * Asks the customer's contact entity for a slot: waits out a deferral (quiet hours, a full cap) and asks
- * again; returns the suppression reason when the contact refuses.
- */
-async function askContact(
-  runtime: JourneyRuntime,
-  channel: Channel,
-  step: string,
-  options: SendOptions,
-): Promise<string | undefined> {
-  if (!patched(GATE_PATCH)) return undefined;
-  for (;;) {
-    const answer = await contactGate.askContact({
-      customerId: runtime.customerId,
-      channel,
-      category: options.category ?? 'marketing',
-      topic: options.topic,
-      journey: runtime.definition.name,
-      step,
-    });
-    if (answer.decision === 'allow') return undefined;
-    if (answer.decision === 'suppress') return answer.reason;
-    runtime.deferred = { channel, step, until: new Date(answer.until).toISOString(), reason: answer.reason };
-    try {
-      await temporalSleep(Math.max(1, answer.until - Date.now()));
-    } finally {
-      runtime.deferred = null;
-    }
-  }
-}
-
 /** Asks the contact, then sends: a refused send is recorded as `suppressed` with the contact's reason. */
 async function gated(
   runtime: JourneyRuntime,
@@ -182,7 +136,7 @@ async function gated(
   options: SendOptions,
   send: () => Promise<SendResult>,
 ): Promise<SendResult> {
-  const refused = await askContact(runtime, channel, context.step, options);
+  const refused = await askContact(runtime, channel, context, options);
   if (refused === undefined) return deliver(runtime, channel, context.step, send);
   return record(runtime, { status: 'suppressed', channel, reason: refused }, context.step);
 }
