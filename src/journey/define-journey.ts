@@ -1,6 +1,7 @@
-import { JourneyError } from '../errors';
 import type { AnyEventDefinition, EventOf } from '../events';
-import { toMs, type Duration } from './duration';
+import { checkJourneyOptions, type journeyOptionSchemas } from './define-journey.schema';
+import type { Duration } from './duration';
+import { checkJourneyName, workflowTypeOf } from './journey-name';
 
 /**
  * Whether a customer who finished a journey may enter it again (per key, for keyed journeys).
@@ -65,71 +66,51 @@ export interface JourneyDefinition {
   readonly description: string | undefined;
 }
 
-const JOURNEY_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
-/** Outcomes are kebab-case words, like journey names: they are search attribute values and report rows. */
-export const OUTCOME = JOURNEY_NAME;
-
-/** `abandoned-cart` → `abandonedCart`. */
-export function workflowTypeOf(journeyName: string): string {
-  return journeyName.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-}
+/** Compile time: the run-time schema checks exactly the options the interface declares, no more, no less. */
+type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never]
+  ? true
+  : false;
+const _schemaCoversOptions: SameKeys<JourneyOptions, typeof journeyOptionSchemas> = true;
 
 /**
  * Describes a journey without its body: pure, safe to import from a backend service that only emits events.
  * `journey()` in `temporal-journeys/workflow` calls it for you.
+ *
+ * The definition is checked completely here, so a mistake fails where it is written rather than in a
+ * workflow task: the name (kebab-case, at most 64 characters, not one of the SDK's own workflows), every
+ * option's type, the re-entry delay, the goal's outcome, and options that contradict each other (a key
+ * without a trigger, a route on a journey that is not keyed, one event named twice...).
+ *
+ * @throws {@link JourneyDefinitionError} (`JOURNEY_INVALID`) naming the journey, the option and what it allows.
  */
 export function defineJourney<
   TTrigger extends AnyEventDefinition | undefined,
   TGoal extends AnyEventDefinition,
   TEvents extends AnyEventDefinition,
 >(name: string, options: JourneyOptions<TTrigger, TGoal, TEvents>): JourneyDefinition {
-  if (!JOURNEY_NAME.test(name)) {
-    throw new JourneyError(
-      'JOURNEY_INVALID',
-      `Journey name "${name}" must be kebab-case, e.g. "abandoned-cart".`,
-    );
-  }
-  if (options.key && !options.trigger) {
-    throw new JourneyError(
-      'JOURNEY_INVALID',
-      `Journey "${name}" has a key but no trigger; a key is read from the trigger event.`,
-    );
-  }
-  const goal = options.goal as AnyEventDefinition | readonly AnyEventDefinition[] | undefined;
-  const goals: readonly AnyEventDefinition[] = goal === undefined ? [] : 'kind' in goal ? [goal] : goal;
-  const goalOutcome = options.goalOutcome ?? 'converted';
-  if (!OUTCOME.test(goalOutcome)) {
-    throw new JourneyError(
-      'JOURNEY_INVALID',
-      `Journey "${name}": goalOutcome "${goalOutcome}" must be a kebab-case word.`,
-    );
-  }
-  const reentry = options.reentry ?? 'never';
-  if (typeof reentry === 'object') toMs(reentry.after);
-  const events = options.events ?? [];
-  const definitions: (AnyEventDefinition | undefined)[] = [options.trigger, ...goals, ...events];
-  const names = definitions.filter((e) => e !== undefined).map((e) => e.name);
-  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
-  if (duplicate) {
-    throw new JourneyError(
-      'JOURNEY_INVALID',
-      `Journey "${name}" names event "${duplicate}" twice among trigger, goal and events.`,
-    );
-  }
+  checkJourneyName(name);
+  const checked = checkJourneyOptions(name, options);
+  const goal = checked.goal;
+  const goals = goal === undefined ? [] : Array.isArray(goal) ? [...goal] : [goal];
   return Object.freeze({
     kind: 'journeys.journey-definition',
     name,
     workflowType: workflowTypeOf(name),
-    trigger: options.trigger,
-    key: options.key as JourneyDefinition['key'],
-    keyed: options.key !== undefined || options.keyed === true,
-    goals,
-    goalOutcome,
-    events,
-    route: options.route,
-    reentry,
-    description: options.description,
+    trigger: checked.trigger,
+    key: checked.key,
+    keyed: checked.key !== undefined || checked.keyed === true,
+    // Copies, frozen: a list changed after the check would bypass it.
+    goals: Object.freeze(goals),
+    goalOutcome: checked.goalOutcome ?? 'converted',
+    events: Object.freeze([...(checked.events ?? [])]),
+    route: checked.route,
+    reentry: checked.reentry === undefined ? 'never' : freezeReentry(checked.reentry),
+    description: checked.description,
   });
+}
+
+function freezeReentry(reentry: ReentryPolicy): ReentryPolicy {
+  return typeof reentry === 'object' ? Object.freeze({ after: reentry.after }) : reentry;
 }
 
 /** Every event type a journey reacts to once running: its goals and the events it waits for. */
