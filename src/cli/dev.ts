@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createJourneyClient, type JourneyClient } from '../client';
-import { loadConfig } from '../config';
+import { assertDistinctPorts, loadConfig, readSecrets } from '../config';
 import type { SendPolicy } from '../contact';
 import { ConfigError } from '../errors';
 import { deliveryEvents, type AnyEventDefinition } from '../events';
@@ -16,9 +16,6 @@ import { quietRuntime, startProviderFakes, type OutboxMessage } from '../testing
 import { createJourneyWorker } from '../worker';
 import { parseFlags, portFlag } from './args';
 import { loadJourneysModule, PACKAGE_ROOT } from './journeys-module';
-
-/** Where the dashboard listens unless `--dashboard-port` says otherwise (the Web UI's is 8233). */
-const DASHBOARD_PORT = 8234;
 
 /** Journey time in the demo: 1 hour of journey time per second, so a 1-day wait takes 24 s. */
 const DEMO_TIME_SCALE = 3600;
@@ -66,7 +63,33 @@ export async function dev(argv: string[]): Promise<number> {
         : config.timeScale;
   if (!(timeScale > 0))
     throw new Error(`--time-scale must be a positive number, got "${values['time-scale']}"`);
-  const dashboardPort = portFlag(values['dashboard-port'], 'dashboard-port', DASHBOARD_PORT);
+  // The three listeners, flags over the profile (whose own ports were checked when the file loaded).
+  const port = portFlag(values.port, 'port', profile.port);
+  const uiPort = portFlag(values['ui-port'], 'ui-port', profile.uiPort);
+  const dashboardPort = portFlag(values['dashboard-port'], 'dashboard-port', profile.dashboardPort);
+  const use = (what: string, value: number, flag: string | undefined, name: string, key: string) =>
+    flag !== undefined
+      ? { port: value, what, setAt: `--${name}`, explicit: true }
+      : { port: value, what, setAt: `profiles.${config.profile}.${key}`, explicit: false };
+  assertDistinctPorts(
+    [
+      use("the dev server's gRPC port", port, values.port, 'port', 'port'),
+      use('the Web UI', uiPort, values['ui-port'], 'ui-port', 'uiPort'),
+      use(
+        'the journeys dashboard',
+        dashboardPort,
+        values['dashboard-port'],
+        'dashboard-port',
+        'dashboardPort',
+      ),
+    ],
+    config.file,
+  );
+  // With `links` in temporal.yaml its secret is read now (unset or short fails before anything starts), so
+  // links in emails sent before a restart keep working; without, the demo signs with a fresh one.
+  const linkSecret = config.links
+    ? (readSecrets(config, ['links']).linkSecret as string)
+    : randomBytes(32).toString('hex');
   const dbFile = values.db === ':memory:' ? undefined : path.resolve(values.db ?? profile.dbFile);
   const started = Date.now();
   const log = (line: string) =>
@@ -82,8 +105,8 @@ export async function dev(argv: string[]): Promise<number> {
   const server = await startLocalServer({
     cli,
     ip: profile.ip,
-    port: portFlag(values.port, 'port', profile.port),
-    uiPort: portFlag(values['ui-port'], 'ui-port', profile.uiPort),
+    port,
+    uiPort,
     namespace: profile.namespace,
     dbFile,
   });
@@ -112,11 +135,7 @@ export async function dev(argv: string[]): Promise<number> {
       timeScale,
     });
     // The fakes' delivery webhooks (opened, clicked, SMS delivered) come back as customer events, and the
-    // unsubscribe and confirmation links in the demo's emails work (a fresh secret unless one is set).
-    const linkSecret =
-      config.links && process.env[config.links.secretEnv]
-        ? (process.env[config.links.secretEnv] as string)
-        : randomBytes(32).toString('hex');
+    // unsubscribe and confirmation links in the demo's emails work.
     const webhooks = await createWebhookServer({
       journeys,
       resend: { webhookSecret: fakes.resendWebhookSecret },
@@ -145,6 +164,7 @@ export async function dev(argv: string[]): Promise<number> {
       taskQueue: config.taskQueue,
     });
     const worker = await createJourneyWorker({
+      config, // its `worker:` tuning; connection, queue and activities are the dev ones below
       connection: server.env.nativeConnection,
       namespace: server.namespace,
       taskQueue: config.taskQueue,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors';
 import type { JourneysConfig } from './schema';
+import { readSecrets } from './secrets';
 
 /** What `Connection.connect` / `NativeConnection.connect` need, read from a profile. */
 export interface ConnectionSettings {
@@ -17,8 +18,8 @@ export interface ConnectionSettings {
 }
 
 /**
- * Connection settings of the chosen profile: files read, the API key taken from its variable. Throws
- * {@link ConfigError} when a file or the variable is missing.
+ * Connection settings of the chosen profile: files read, the API key taken from its variable (see
+ * {@link readSecrets}). Throws {@link ConfigError} when a file or the variable is missing.
  */
 export function connectionOptionsOf(
   config: JourneysConfig,
@@ -44,16 +45,13 @@ export function connectionOptionsOf(
     clientCertPair: { crt: read(profile.tls.cert), key: read(profile.tls.key) },
   };
   if (profile.type === 'cloud' && profile.apiKeyEnv) {
-    const apiKey = env[profile.apiKeyEnv];
-    if (!apiKey) {
-      throw new ConfigError(
-        `Environment variable ${profile.apiKeyEnv} (the Temporal Cloud API key of profile "${config.profile}") is not set.`,
-        {
-          file: config.file,
-        },
-      );
-    }
-    return { address: profile.address, namespace: profile.namespace, apiKey, tls: tls ?? true };
+    const { temporalApiKey } = readSecrets(config, ['connection'], env);
+    return {
+      address: profile.address,
+      namespace: profile.namespace,
+      apiKey: temporalApiKey,
+      tls: tls ?? true,
+    };
   }
   return { address: profile.address, namespace: profile.namespace, tls };
 }

@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors';
+import { assertDistinctPorts, type PortUse } from './ports';
+import { readYaml, type YamlFile } from './read-yaml';
 import { configSchema, type JourneysConfig, type JourneysConfigInput, type Profile } from './schema';
 
 export interface LoadConfigOptions {
@@ -40,23 +41,13 @@ export function loadConfig(options: LoadConfigOptions = {}): JourneysConfig {
 /** Validates config text as if read from `options.path` (used by {@link loadConfig} and tests). */
 export function parseConfig(text: string, options: LoadConfigOptions & { path: string }): JourneysConfig {
   const env = options.env ?? process.env;
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  const syntax = doc.errors[0];
-  if (syntax) {
-    const line = lineCounter.linePos(syntax.pos[0]).line;
-    throw new ConfigError(`${options.path}:${line}: YAML syntax error: ${syntax.message.split('\n')[0]}`, {
-      file: options.path,
-      line,
-    });
-  }
-  const raw: unknown = doc.toJS() ?? {};
-  const parsed = configSchema.safeParse(raw);
+  const yaml = readYaml(text, options.path);
+  const parsed = configSchema.safeParse(yaml.value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0] as z.core.$ZodIssue;
     const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
     const at = [...issue.path.map(String), ...keys.slice(0, 1)];
-    const line = lineOf(doc, lineCounter, at, keys.length > 0);
+    const line = yaml.lineOf(at, keys.length > 0);
     const where = at.join('.') || '(top level)';
     const what =
       keys.length > 0
@@ -70,7 +61,29 @@ export function parseConfig(text: string, options: LoadConfigOptions & { path: s
       },
     );
   }
-  return resolveConfig(raw as JourneysConfigInput, options.path, options, env);
+  checkLocalPorts(parsed.data, yaml, options.path);
+  return resolveConfig(yaml.value as JourneysConfigInput, options.path, options, env, yaml);
+}
+
+/** A local profile's dev server, Web UI and dashboard need three ports: two equal ones fail at load. */
+function checkLocalPorts(config: z.output<typeof configSchema>, yaml: YamlFile, file: string): void {
+  const raw = yaml.value as { profiles?: Record<string, Record<string, unknown> | null> };
+  for (const [name, profile] of Object.entries(config.profiles)) {
+    if (profile.type !== 'local') continue;
+    const use = (key: 'port' | 'uiPort' | 'dashboardPort', what: string): PortUse => {
+      const explicit = raw.profiles?.[name]?.[key] !== undefined;
+      const line = explicit ? yaml.lineOf(['profiles', name, key]) : undefined;
+      return { port: profile[key], what, setAt: `profiles.${name}.${key}`, explicit, line };
+    };
+    assertDistinctPorts(
+      [
+        use('port', "the dev server's gRPC port"),
+        use('uiPort', 'the Web UI'),
+        use('dashboardPort', 'the journeys dashboard'),
+      ],
+      file,
+    );
+  }
 }
 
 function resolveConfig(
@@ -78,15 +91,23 @@ function resolveConfig(
   file: string | undefined,
   options: LoadConfigOptions,
   env: NodeJS.ProcessEnv,
+  yaml?: YamlFile,
 ): JourneysConfig {
   const config = configSchema.parse(input);
   const base = file ? path.dirname(file) : process.cwd();
   const name = options.profile ?? env.JOURNEYS_PROFILE ?? config.profile;
   const profile = config.profiles[name];
   if (!profile) {
+    const chosenBy =
+      options.profile !== undefined
+        ? 'the profile option'
+        : env.JOURNEYS_PROFILE
+          ? 'JOURNEYS_PROFILE'
+          : undefined;
+    const line = chosenBy ? undefined : yaml?.lineOf(['profile']);
     throw new ConfigError(
-      `${file ?? 'temporal.yaml'}: profile "${name}" is not defined; profiles: ${Object.keys(config.profiles).join(', ') || '(none)'}.`,
-      { file, path: 'profile' },
+      `${file ?? 'temporal.yaml'}${line ? `:${line}` : ''}: profile "${name}"${chosenBy ? ` (from ${chosenBy})` : ''} is not defined; profiles: ${Object.keys(config.profiles).join(', ') || '(none)'}.`,
+      { file, path: 'profile', line },
     );
   }
   const server = {
@@ -95,7 +116,8 @@ function resolveConfig(
     cliPath: env.TEMPORAL_CLI_PATH ?? config.server.cliPath,
     testServerPath: env.TEMPORAL_TEST_SERVER_PATH ?? config.server.testServerPath,
   };
-  return { ...config, server, file, connection: resolveProfile(profile, base) };
+  // `profile` is the one chosen (the option or JOURNEYS_PROFILE over the file), as messages name it.
+  return { ...config, profile: name, server, file, connection: resolveProfile(profile, base) };
 }
 
 function resolveProfile(profile: Profile, base: string): Profile {
@@ -113,25 +135,4 @@ function resolveProfile(profile: Profile, base: string): Profile {
       return { ...profile, tls };
     }
   }
-}
-
-/** The line of the deepest node of `at` that exists in the document (the key itself for unknown keys). */
-function lineOf(doc: Document, counter: LineCounter, at: string[], isKey: boolean): number | undefined {
-  for (let depth = at.length; depth >= 0; depth--) {
-    const parentPath = at.slice(0, depth - 1);
-    const last = at[depth - 1];
-    if (depth > 0 && isKey && depth === at.length) {
-      const parent = parentPath.length === 0 ? doc.contents : doc.getIn(parentPath, true);
-      if (isMap(parent)) {
-        const pair = parent.items.find((p) => String((p.key as { value?: unknown })?.value) === last);
-        const range = (pair?.key as { range?: [number, number, number] } | undefined)?.range;
-        if (range) return counter.linePos(range[0]).line;
-      }
-      continue;
-    }
-    const node = depth === 0 ? doc.contents : doc.getIn(at.slice(0, depth), true);
-    const range = (node as { range?: [number, number, number] } | null)?.range;
-    if (range) return counter.linePos(range[0]).line;
-  }
-  return undefined;
 }

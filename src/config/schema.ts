@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { isTimeZone } from '../contact';
 import { toMs, type Duration } from '../journey';
+import { duration } from './duration';
+import { workerTuningSchema } from './worker-tuning';
 
 const port = z.number().int().min(0).max(65_535);
 
@@ -21,6 +23,8 @@ export const localProfileSchema = z
     ip: z.string().default('127.0.0.1'),
     port: port.default(7233),
     uiPort: port.default(8233),
+    /** The journeys dashboard `journeys dev` serves (`--dashboard-port` overrides it). */
+    dashboardPort: port.default(8234),
     namespace: z.string().min(1).default('default'),
     /** SQLite file the dev server persists to, relative to `temporal.yaml`. */
     dbFile: z.string().min(1).default('.journeys/dev.sqlite'),
@@ -76,18 +80,6 @@ export const twilioSchema = z
     statusCallback: z.url().optional(),
   })
   .strict();
-
-const duration = z.string().refine(
-  (value) => {
-    try {
-      toMs(value as Duration);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'not a duration; write it like "30 seconds", "5 minutes" or "1 day"' },
-);
 
 /** Retry and timeouts of one channel's sends; fixed at enrolment (in the journey's input). */
 export const channelOptionsSchema = z
@@ -146,6 +138,26 @@ export const contactsSchema = z
   })
   .strict();
 
+/** How the client and the journeys treat an event's `at`, its size and its order. */
+export const eventsSchema = z
+  .object({
+    /** Every event a journey receives waits this long, so events sent at once apply in `at` order (0: off). */
+    orderWindow: duration.default('2 seconds'),
+    /** An event no run listens to yet is kept this long for a run that starts meanwhile (at most 1 day). */
+    keepUnrouted: duration
+      .refine((v) => toMs(v as Duration) > 0 && toMs(v as Duration) <= 86_400_000, {
+        message: 'between 1 ms and 1 day',
+      })
+      .default('10 minutes'),
+    /** The latest `at` accepted, ahead of the clock (clock skew between services). */
+    maxFuture: duration.default('5 minutes'),
+    /** The oldest `at` accepted; defaults to the namespace's retention period. */
+    maxAge: duration.optional(),
+    /** The largest event accepted, in bytes of JSON (Temporal refuses payloads over 2 MB by default). */
+    maxBytes: z.number().int().min(1_024).max(2_000_000).default(262_144),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     /** Which entry of `profiles` to connect with; `JOURNEYS_PROFILE` overrides it. */
@@ -190,10 +202,21 @@ export const configSchema = z
       .optional(),
     /** Retry policy and timeouts per channel (`email`, `sms`, `webhook`, `push`, a custom one, or `default`). */
     channels: z.record(z.string(), channelOptionsSchema).default({}),
+    /** Worker tuning: cache and concurrency (`createJourneyWorker` options override it). */
+    worker: workerTuningSchema.default({}),
+    /** How events are checked and ordered (README, "How events are ordered"). */
+    events: eventsSchema.default({
+      orderWindow: '2 seconds',
+      keepUnrouted: '10 minutes',
+      maxFuture: '5 minutes',
+      maxBytes: 262_144,
+    }),
   })
   .strict();
 
 export type JourneysConfigInput = z.input<typeof configSchema>;
+/** The `events` section: order window, how long unrouted events are kept, `at` bounds, size. */
+export type EventsConfig = z.output<typeof eventsSchema>;
 /** A loaded, validated `temporal.yaml`, with paths resolved against its folder. */
 export type JourneysConfig = z.output<typeof configSchema> & {
   /** The file it came from, or `undefined` when built from defaults. */

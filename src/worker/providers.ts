@@ -5,9 +5,8 @@ import {
   type JourneyActivities,
   type EmailTemplates,
 } from '../../activities';
-import type { JourneysConfig } from '../config';
+import { readSecrets, type JourneysConfig } from '../config';
 import type { SendPolicy } from '../contact';
-import { ConfigError } from '../errors';
 import type { ProfileSource } from '../profile/types';
 
 export interface ProviderActivitiesOptions {
@@ -23,41 +22,30 @@ export interface ProviderActivitiesOptions {
 
 /**
  * The channel activities configured in `temporal.yaml` (`providers.resend`, `providers.twilio`), with real
- * clients whose credentials come from the named environment variables. A missing variable is a
- * {@link ConfigError} at worker start, not a failed send later.
+ * clients whose credentials come from the named environment variables (`readSecrets`). A missing variable
+ * is a {@link ConfigError} at worker start, not a failed send later.
  */
 export function createProviderActivities(
   config: JourneysConfig,
   options: ProviderActivitiesOptions = {},
 ): JourneyActivities {
-  const env = options.env ?? process.env;
-  /** An environment variable a setting names, at `path` in temporal.yaml. */
-  const need = (name: string, path: string) => {
-    const value = env[name];
-    if (!value) {
-      throw new ConfigError(`Environment variable ${name} (${path} in temporal.yaml) is not set.`, {
-        file: config.file,
-        path,
-      });
-    }
-    return value;
-  };
+  // Every variable the providers and links settings name, read at once: one error lists all that are unset.
+  const secrets = readSecrets(config, ['providers', 'links'], options.env);
   const { resend, twilio, webhooks, push } = config.providers;
-  const secret = (name: string | undefined, where: string) => (name ? need(name, where) : undefined);
   return createProviderChannels({
     templates: options.templates,
     custom: options.custom,
     profiles: options.profiles,
     gate: options.gate && { ...options.gate, policy: config.contacts as SendPolicy },
     resend: resend && {
-      apiKey: need(resend.apiKeyEnv, 'providers.resend'),
+      apiKey: secrets.resendApiKey as string,
       from: resend.from,
       baseUrl: resend.baseUrl,
     },
-    links: config.links && { baseUrl: config.links.baseUrl, secret: need(config.links.secretEnv, 'links') },
+    links: config.links && { baseUrl: config.links.baseUrl, secret: secrets.linkSecret as string },
     twilio: twilio && {
-      accountSid: need(twilio.accountSidEnv, 'providers.twilio'),
-      authToken: need(twilio.authTokenEnv, 'providers.twilio'),
+      accountSid: secrets.twilioAccountSid as string,
+      authToken: secrets.twilioAuthToken as string,
       from: twilio.from,
       baseUrl: twilio.baseUrl,
       statusCallback: twilio.statusCallback,
@@ -67,9 +55,9 @@ export function createProviderActivities(
       Object.fromEntries(
         Object.entries(webhooks).map(([name, target]) => [
           name,
-          { url: target.url, secret: secret(target.secretEnv, `providers.webhooks.${name}`) },
+          { url: target.url, secret: secrets.webhookSecrets[name] },
         ]),
       ),
-    push: push && { url: push.url, secret: secret(push.secretEnv, 'providers.push') },
+    push: push && { url: push.url, secret: secrets.pushSecret },
   });
 }
