@@ -1,11 +1,8 @@
-import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import {
-  contactWorkflowId,
-  newContact,
-  type GateDecision,
-  type GateRequest,
-  type SendPolicy,
-} from '../src/contact';
+import { createHash } from 'node:crypto';
+import { Context } from '@temporalio/activity';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { queryContact, updateContact } from '../src/client/contact-calls';
+import type { GateDecision, GateRequest, SendPolicy } from '../src/contact';
 
 /** What a journey asks before a send: the gate request, for a customer. */
 export interface AskContactRequest extends GateRequest {
@@ -25,26 +22,44 @@ export interface ContactGateOptions {
 export const OPEN_POLICY: SendPolicy = { caps: [], quietHours: {}, overCap: 'defer', defaultTimeZone: 'UTC' };
 
 /**
- * The `askContact` activity: asks the customer's contact entity for a send slot with update-with-start,
- * so the contact exists from the first send on.
+ * The Temporal update id of a gate request: a hash of its request id, so an id of any length (a journey's
+ * workflow id is part of it) fits the server's limit, and the same ask always carries the same update id.
+ */
+export function gateUpdateId(requestId: string): string {
+  return `gate-${createHash('sha256').update(requestId).digest('base64url')}`;
+}
+
+/**
+ * The `askContact` activity: asks the customer's contact entity for a send slot (`updateContact`: a plain
+ * update when the contact exists, update-with-start on the first send). The request id becomes the update
+ * id: a retried attempt that reaches the same run joins the first attempt's update instead of making a
+ * second one, and the contact itself answers a repeated request id with its first answer (across
+ * continue-as-new too), so a retry is never a second grant.
  */
 export function createContactGate(
   options: ContactGateOptions,
 ): (request: AskContactRequest) => Promise<GateDecision> {
+  const { client, taskQueue } = options;
   return async ({ customerId, ...request }) =>
-    options.client.workflow.executeUpdateWithStart<
-      (s: unknown) => Promise<void>,
-      GateDecision,
-      [GateRequest & { policy: SendPolicy }]
-    >('contact.gate', {
-      args: [{ ...request, policy: options.policy }],
-      startWorkflowOperation: new WithStartWorkflowOperation('contact', {
-        workflowId: contactWorkflowId(customerId),
-        taskQueue: options.taskQueue,
-        args: [newContact(customerId)],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-      }),
+    updateContact<GateDecision>(customerId, {
+      client,
+      taskQueue,
+      update: 'contact.gate',
+      arg: { ...request, policy: options.policy } satisfies GateRequest & { policy: SendPolicy },
+      updateId: request.requestId === undefined ? undefined : gateUpdateId(request.requestId),
+      // An attempt given up (timed out, cancelled) leaves the queue and ends its calls, so it does not
+      // hold a slot its retry needs.
+      signal: attemptSignal(),
     });
+}
+
+/** The running activity attempt's cancellation signal; none when called outside an activity (a bench). */
+function attemptSignal(): AbortSignal | undefined {
+  try {
+    return Context.current().cancellationSignal;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -56,9 +71,7 @@ export function createContactTimeZone(
 ): (request: { customerId: string }) => Promise<string> {
   return async ({ customerId }) => {
     try {
-      const contact = await options.client.workflow
-        .getHandle(contactWorkflowId(customerId))
-        .query<{ timeZone?: string }>('contact.state');
+      const contact = await queryContact(options.client, customerId);
       return contact.timeZone ?? options.policy.defaultTimeZone;
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return options.policy.defaultTimeZone;

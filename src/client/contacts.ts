@@ -1,8 +1,10 @@
-import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
-import type { ContactPatch, ContactSnapshot, SuppressionReason } from '../contact';
+import type { ContactPatch, ContactPreferences, ContactSnapshot, SuppressionReason } from '../contact';
 import { contactWorkflowId, isTimeZone, newContact } from '../contact';
 import { JourneyError } from '../errors';
+import { queryContact, updateContact } from './contact-calls';
+import { checkId } from './ids';
 import type { ConsentTarget } from '../events';
 
 const subscription = z.enum(['subscribed', 'unsubscribed', 'pending']);
@@ -19,38 +21,38 @@ export const contactPatchSchema = z
   })
   .strict();
 
-/** Reading and changing a customer's contact entity: consent, time zone, what the gate decided. */
+/**
+ * Reading and changing a customer's contact entity: consent, time zone, what the gate decided. The changes
+ * return the customer's preferences after them (time zone, subscriptions, suppressions); `get` reads the
+ * whole contact, ledger and decisions included.
+ */
 export interface Contacts {
   /** The contact's state; a customer never seen yet reads as the defaults (subscribed, no time zone). */
   get(customerId: string): Promise<ContactSnapshot>;
   /** Changes time zone, channel or topic subscriptions; starts the contact if it does not exist. */
-  update(customerId: string, patch: z.input<typeof contactPatchSchema>): Promise<ContactSnapshot>;
+  update(customerId: string, patch: z.input<typeof contactPatchSchema>): Promise<ContactPreferences>;
   /** Suppresses a channel for every journey (a hard bounce, a complaint, an SMS STOP). */
-  suppress(customerId: string, channel: string, reason: SuppressionReason): Promise<ContactSnapshot>;
+  suppress(customerId: string, channel: string, reason: SuppressionReason): Promise<ContactPreferences>;
   /** Opts out of a channel, or of one topic; takes effect at the next send of every journey. */
-  unsubscribe(customerId: string, what: ConsentTarget): Promise<ContactSnapshot>;
+  unsubscribe(customerId: string, what: ConsentTarget): Promise<ContactPreferences>;
   /**
    * Opts in again (or confirms a `pending` double opt-in): the channel or topic is `subscribed`. An SMS
    * STOP is lifted too; a hard bounce or a complaint is not, since the provider would refuse anyway.
    */
-  resubscribe(customerId: string, what: ConsentTarget): Promise<ContactSnapshot>;
+  resubscribe(customerId: string, what: ConsentTarget): Promise<ContactPreferences>;
 }
 
 /** The contacts API of a journey client (its Temporal client and task queue). */
 export function createContacts(client: Client, taskQueue: string): Contacts {
-  const id = (customerId: string) => {
-    if (typeof customerId !== 'string' || customerId.trim() === '')
-      throw new JourneyError('CONTACT_INVALID', 'customerId is required');
-    return contactWorkflowId(customerId);
+  // The same id rule as every other door: the contact a consent change reaches is the one journeys ask.
+  const id = (customerId: string) => contactWorkflowId(checkId(customerId, 'customerId'));
+  // A plain update when the contact exists, else update-with-start; a few at once per contact (see
+  // contact-calls.ts). The checked id is the one the contact is named by.
+  const send = (customerId: string, update: string, arg: unknown): Promise<ContactPreferences> => {
+    id(customerId);
+    return updateContact<ContactPreferences>(customerId, { client, taskQueue, update, arg });
   };
-  const withStart = (customerId: string) =>
-    new WithStartWorkflowOperation('contact', {
-      workflowId: id(customerId),
-      taskQueue,
-      args: [newContact(customerId)],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-    });
-  const update = async (customerId: string, patch: ContactPatch): Promise<ContactSnapshot> => {
+  const update = async (customerId: string, patch: ContactPatch): Promise<ContactPreferences> => {
     id(customerId); // validates the customer id first
     const parsed = contactPatchSchema.safeParse(patch);
     if (!parsed.success) {
@@ -61,32 +63,20 @@ export function createContacts(client: Client, taskQueue: string): Contacts {
         { cause: parsed.error },
       );
     }
-    return client.workflow.executeUpdateWithStart<
-      (s: ContactSnapshot) => Promise<void>,
-      ContactSnapshot,
-      [ContactPatch]
-    >('contact.update', {
-      args: [parsed.data],
-      startWorkflowOperation: withStart(customerId),
-    });
+    return send(customerId, 'contact.update', parsed.data);
   };
   return {
     async get(customerId) {
       try {
-        return await client.workflow.getHandle(id(customerId)).query<ContactSnapshot>('contact.state');
+        id(customerId);
+        return await queryContact(client, customerId);
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) return newContact(customerId);
         throw err;
       }
     },
     update,
-    suppress(customerId, channel, reason) {
-      return client.workflow.executeUpdateWithStart<
-        (s: ContactSnapshot) => Promise<void>,
-        ContactSnapshot,
-        [{ channel: string; reason: SuppressionReason }]
-      >('contact.suppress', { args: [{ channel, reason }], startWorkflowOperation: withStart(customerId) });
-    },
+    suppress: (customerId, channel, reason) => send(customerId, 'contact.suppress', { channel, reason }),
     unsubscribe: async (customerId, what) => update(customerId, consent('unsubscribe', what, 'unsubscribed')),
     resubscribe: async (customerId, what) => update(customerId, consent('resubscribe', what, 'subscribed')),
   };

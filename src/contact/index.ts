@@ -4,11 +4,18 @@
  */
 // The `contact` workflow and its update definitions are in './contact-workflow', bundled through
 // workflows/index.ts: this index stays free of workflow code so the client can import it.
-export { contactWorkflowId, newContact } from './entity';
-export type { CampaignEntry, ContactPatch, ContactSnapshot, DecisionRecord } from './entity';
+export { contactWorkflowId, newContact, preferencesOf } from './entity';
+export type {
+  AnsweredRequest,
+  CampaignEntry,
+  ContactPatch,
+  ContactPreferences,
+  ContactSnapshot,
+  DecisionRecord,
+} from './entity';
 export { inLocalWindow, instantOf, isTimeZone, localParts, nextLocalTime, parseClock } from './local-time';
 export type { LocalClock } from './local-time';
-export { decide, pruneLedger } from './policy';
+export { decide, pruneLedger, recordSend } from './policy';
 export type {
   Category,
   ContactFacts,

@@ -34,7 +34,7 @@ export interface SendPolicy {
   readonly defaultTimeZone: string;
 }
 
-/** One send the customer received, as the ledger keeps it. */
+/** One send the customer received that a cap counts, as the ledger keeps it. */
 export interface LedgerEntry {
   readonly channel: Channel;
   readonly category: Category;
@@ -61,6 +61,12 @@ export interface GateRequest {
   readonly step: string;
   /** A marketing topic (newsletter, promotions) the customer may unsubscribe from alone. */
   readonly topic?: string;
+  /**
+   * Names this ask of this send (a journey derives it from the send's idempotency key and the ask's round):
+   * asked again with the same id, a retried activity or a replayed task, the contact answers what it
+   * answered the first time and records nothing new. Without it every ask is a new one.
+   */
+  readonly requestId?: string;
 }
 
 /** The gate's answer. `defer` names the instant to ask again. */
@@ -134,13 +140,10 @@ function capUntil(
   const { channel, journey } = request;
   let until: number | undefined;
   for (const cap of policy.caps) {
-    if (cap.channel !== 'any' && cap.channel !== channel) continue;
-    if (cap.journey !== undefined && cap.journey !== journey) continue;
+    if (!counts(cap, { category: 'marketing', channel, journey })) continue;
     const window = toMs(cap.per);
     const inWindow = facts.ledger
-      .filter((e) => e.category === 'marketing' && (cap.channel === 'any' || e.channel === channel))
-      .filter((e) => cap.journey === undefined || e.journey === cap.journey)
-      .filter((e) => e.at > at - window && e.at <= at)
+      .filter((e) => counts(cap, e) && e.at > at - window && e.at <= at)
       .map((e) => e.at)
       .sort((a, b) => a - b);
     if (inWindow.length < cap.max) continue;
@@ -151,8 +154,40 @@ function capUntil(
   return until;
 }
 
-/** Ledger entries still inside the longest cap window (older ones can never count again). */
+/** Whether `cap` counts `entry`: a marketing send on the cap's channel (or any) and of its journey, if named. */
+function counts(cap: FrequencyCap, entry: Pick<LedgerEntry, 'category' | 'channel' | 'journey'>): boolean {
+  return (
+    entry.category === 'marketing' &&
+    (cap.channel === 'any' || cap.channel === entry.channel) &&
+    (cap.journey === undefined || cap.journey === entry.journey)
+  );
+}
+
+/**
+ * The ledger entries some cap can still count: for each cap, the `max` latest sends it counts within its
+ * window (a cap decides on those alone: whether there are `max` of them, and when the oldest leaves). Older
+ * entries, and sends no cap counts (transactional ones, a channel without a cap), can never hold a send
+ * back, so the ledger holds at most the caps' `max` together.
+ */
 export function pruneLedger(ledger: readonly LedgerEntry[], policy: SendPolicy, now: number): LedgerEntry[] {
-  const longest = Math.max(0, ...policy.caps.map((c) => toMs(c.per)));
-  return ledger.filter((e) => e.at > now - longest);
+  const keep = new Set<LedgerEntry>();
+  for (const cap of policy.caps) {
+    const window = toMs(cap.per);
+    const counted = ledger.filter((e) => counts(cap, e) && e.at > now - window);
+    counted.sort((a, b) => a.at - b.at);
+    for (const e of counted.slice(-Math.max(1, cap.max))) keep.add(e);
+  }
+  return ledger.filter((e) => keep.has(e));
+}
+
+/**
+ * The ledger after an allowed send: pruned, with the send added when a cap counts it. So the ledger holds
+ * at most what the caps let through in their windows, however many transactional or uncapped sends go out.
+ */
+export function recordSend(
+  ledger: readonly LedgerEntry[],
+  policy: SendPolicy,
+  entry: LedgerEntry,
+): LedgerEntry[] {
+  return pruneLedger([...ledger, entry], policy, entry.at);
 }

@@ -1,8 +1,11 @@
+import fc from 'fast-check';
 import {
   decide,
   pruneLedger,
+  recordSend,
   type ContactFacts,
   type GateRequest,
+  type LedgerEntry,
   type SendPolicy,
 } from '../../src/contact/policy';
 
@@ -176,4 +179,70 @@ test("a campaign cooldown holds only its own journey's sends", () => {
   });
   // The ledger keeps the cooldown's window, so the send still counts on day 29.
   expect(pruneLedger(facts.ledger, cooldown, noon + 28 * DAY)).toHaveLength(1);
+});
+
+test('transactional sends and sends no cap counts never enter the ledger', () => {
+  const entry = (channel: string, category: 'marketing' | 'transactional', at: number): LedgerEntry => ({
+    channel,
+    category,
+    journey: 'j',
+    step: 's',
+    at,
+  });
+  const emailOnly: SendPolicy = { ...policy, caps: [{ channel: 'email', max: 3, per: '7 days' }] };
+  let ledger: LedgerEntry[] = [];
+  for (let i = 0; i < 1_000; i++)
+    ledger = recordSend(ledger, emailOnly, entry('email', 'transactional', noon + i));
+  for (let i = 0; i < 100; i++) ledger = recordSend(ledger, emailOnly, entry('push', 'marketing', noon + i));
+  expect(ledger).toEqual([]);
+  ledger = recordSend(ledger, emailOnly, entry('email', 'marketing', noon));
+  expect(ledger).toEqual([entry('email', 'marketing', noon)]);
+  expect(recordSend(ledger, { ...emailOnly, caps: [] }, entry('email', 'marketing', noon + 1))).toEqual([]);
+});
+
+test("the ledger holds each cap's max latest sends, and decides exactly as the whole history would", () => {
+  // Any sequence of allowed sends, any caps: the gate's answer on the pruned ledger equals its answer on
+  // every send ever recorded, now and at any later instant.
+  const channels = ['email', 'sms', 'push'] as const;
+  const journeys = ['a', 'b'] as const;
+  const capArb = fc.record({
+    channel: fc.constantFrom('any', ...channels),
+    journey: fc.option(fc.constantFrom(...journeys), { nil: undefined }),
+    max: fc.integer({ min: 1, max: 4 }),
+    per: fc.constantFrom('1 hour', '1 day', '7 days'),
+  });
+  const sendArb = fc.record({
+    channel: fc.constantFrom(...channels),
+    category: fc.constantFrom('marketing' as const, 'transactional' as const),
+    journey: fc.constantFrom(...journeys),
+    gap: fc.integer({ min: 0, max: 12 * HOUR }),
+  });
+  fc.assert(
+    fc.property(
+      fc.array(capArb, { maxLength: 3 }),
+      fc.array(sendArb, { maxLength: 60 }),
+      fc.record({ channel: fc.constantFrom(...channels), journey: fc.constantFrom(...journeys) }),
+      fc.integer({ min: 0, max: 8 * DAY }),
+      (caps, sends, ask, later) => {
+        const rules: SendPolicy = { caps, quietHours: {}, overCap: 'defer', defaultTimeZone: 'UTC' };
+        let at = noon;
+        let ledger: LedgerEntry[] = [];
+        const all: LedgerEntry[] = [];
+        for (const { gap, ...send } of sends) {
+          at += gap;
+          const entry = { ...send, step: 's', at };
+          all.push(entry);
+          ledger = recordSend(ledger, rules, entry);
+        }
+        const bound = caps.reduce((n, c) => n + c.max, 0);
+        expect(ledger.length).toBeLessThanOrEqual(bound);
+        const request: GateRequest = { ...ask, category: 'marketing', step: 'next' };
+        for (const when of [at, at + later])
+          expect(decide({ ...empty, ledger }, rules, request, when)).toEqual(
+            decide({ ...empty, ledger: all }, rules, request, when),
+          );
+      },
+    ),
+    { numRuns: 300, seed: 14 },
+  );
 });

@@ -1,0 +1,40 @@
+/**
+ * The gate while workers die, with caps on (dev server): 20 journeys each send three marketing emails under
+ * `{ channel: email, max: 3, per: 7 days }` through two worker processes, SIGKILLed three times in turn and
+ * replaced. Every email goes out once, the ledger holds exactly the emails sent, and no journey is deferred
+ * by a grant its own killed attempt received. The workers are `dist/bench/gate-worker.js` (`npm run build`,
+ * or `GATE_DIST` naming another output folder of `tsc -p tsconfig.build.json`).
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing';
+import { gateStream } from '../../bench/gate-journeys';
+import { runGateKills } from '../../bench/gate-kills';
+
+const root = path.resolve(__dirname, '..', '..');
+const workerScript = path.join(process.env.GATE_DIST ?? path.join(root, 'dist'), 'bench', 'gate-worker.js');
+
+let t: JourneyTestEnvironment;
+beforeAll(async () => {
+  t = await createJourneyTestEnvironment({
+    journeys: [gateStream],
+    workflowsPath: require.resolve('../../bench/gate-journeys'),
+    server: 'dev',
+  });
+});
+afterAll(() => t?.close());
+
+test('20 three-email journeys, 3 worker kills: every email sent once, ledger = emails, none deferred', async () => {
+  expect(existsSync(workerScript)).toBe(true); // built by `npm run build` (or GATE_DIST)
+  const result = await runGateKills({
+    address: t.env.address,
+    client: t.env.client,
+    fakes: t.fakes,
+    journeys: 20,
+    kills: 3,
+    workerScript,
+    deadlineMs: 40_000,
+  });
+  console.log(`gate kills: ${JSON.stringify(result)}`);
+  expect(result).toMatchObject({ emailsSent: 60, doubled: 0, ledgerEntries: 60, deferred: 0, unfinished: 0 });
+}, 120_000);
