@@ -18,7 +18,9 @@ import {
   type ContactGateOptions,
 } from './contact-gate';
 import type { EmailTemplates } from './email-templates';
+import { createInboxReader } from './inbox';
 import { createPushGateway, type PushGatewayOptions } from './push';
+import type { KeptItem, ReadRequest } from '../src/inbox';
 import type { ProfileSource } from '../src/profile/types';
 import type { ProfileActivities } from '../src/workflow/profile';
 import { createProfileActivities } from './profile';
@@ -32,6 +34,8 @@ export { createContactGate, createContactTimeZone, OPEN_POLICY } from './contact
 export type { AskContactRequest, ContactGateOptions } from './contact-gate';
 export type { ChannelActivities, ChannelSender, Channels, Delivered } from './channel';
 export { createProfileActivities } from './profile';
+export { createInboxReader } from './inbox';
+export type { InboxReaderOptions } from './inbox';
 export { createResendEmail } from './resend-email';
 export type { ResendEmailOptions } from './resend-email';
 export { createTwilioClient, createTwilioSms, TWILIO_IDEMPOTENCY_HEADER } from './twilio-sms';
@@ -81,6 +85,10 @@ export type JourneyActivities = ChannelActivities &
   ProfileActivities & {
     askContact(request: AskContactRequest): Promise<GateDecision>;
     contactTimeZone(request: { customerId: string }): Promise<string>;
+    /** A starting run reads what the customer's inbox kept for it (a local activity). */
+    readInbox(
+      request: ReadRequest & { readonly customerId: string; readonly runId?: string },
+    ): Promise<KeptItem[]>;
   };
 
 /**
@@ -122,5 +130,8 @@ export function createProviderChannels(settings: ProviderSettings): JourneyActiv
     ...createProfileActivities(settings.profiles),
     askContact,
     contactTimeZone,
+    readInbox: settings.gate
+      ? createInboxReader({ client: settings.gate.client })
+      : (): Promise<KeptItem[]> => Promise.resolve([]),
   };
 }

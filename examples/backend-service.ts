@@ -99,12 +99,16 @@ export async function emitCheckoutEvents(
     linus: ['Matcha whisk'],
     edsger: ['Tea tin'],
   };
+  const abandonedAt: Partial<Record<DemoCustomer, Date>> = {};
   for (const name of Object.keys(demoCustomers) as DemoCustomer[]) {
     const cartId = carts[name];
+    // The shop stamps each event with when it happened (`at`): journeys order what they receive by it.
+    abandonedAt[name] = new Date();
     await journeys.emit({
       type: 'cart.abandoned',
       customer: demoCustomers[name],
       data: { cartId, items: items[name], url: `https://shop.example/cart/${cartId}` },
+      at: abandonedAt[name],
     });
     log(`backend  cart.abandoned   ${demoCustomers[name].id} ${cartId}`);
   }
@@ -122,10 +126,13 @@ export async function emitCheckoutEvents(
       },
     ],
   });
+  // Linus orders a few minutes of journey time after abandoning his cart: 5 ms, at `journeys dev`'s 36000x,
+  // is 3 minutes, well before the reminder's hour, however long the calls above took.
   await journeys.emit({
     type: 'order.placed',
     customer: demoCustomers.linus.id,
     data: { orderId: `order-${carts.linus}`, cartId: carts.linus, total: 24 },
+    at: new Date(abandonedAt.linus!.getTime() + 5),
   });
   log(`backend  order.placed     ${demoCustomers.linus.id} ${carts.linus}`);
   return zones;

@@ -16,7 +16,10 @@ export type JourneyErrorCode =
   | 'PROVIDER_UNAVAILABLE'
   | 'BINARY_NOT_FOUND'
   | 'CONTACT_INVALID'
-  | 'INPUT_INVALID';
+  | 'INPUT_INVALID'
+  | 'EMIT_INCOMPLETE'
+  | 'CLIENT_CLOSED'
+  | 'JOURNEY_UNAVAILABLE';
 
 /** Base class of every error this package throws on purpose. */
 export class JourneyError extends Error {
@@ -86,6 +89,83 @@ export class ProviderError extends JourneyError {
     options?: { cause?: unknown },
   ) {
     super(retryable ? 'PROVIDER_UNAVAILABLE' : 'PROVIDER_REJECTED', message, options);
+  }
+}
+
+/** What is wrong with a journey definition, as {@link JourneyDefinitionError} carries it. */
+export interface JourneyDefinitionProblem {
+  /** The journey's name, as written (even when the name is what is wrong). */
+  readonly journey: string;
+  /** The option at fault, as a path: `reentry`, `reentry.after`, `events[1]`, `name`, `workflowType`. */
+  readonly option: string;
+  /** What was given, in words: `"sometimes"`, `a key function but no trigger`. */
+  readonly given: string;
+  /** What the option accepts. */
+  readonly allowed: string;
+}
+
+/**
+ * Thrown by `journey()` and `defineJourney()` when a journey is defined, by the client when it is given its
+ * journeys, and by `createJourneyWorker` before it starts, when a definition is invalid: an unknown option,
+ * a wrong type, a bad duration, a reserved outcome or name, options that contradict each other, or two
+ * journeys with one name or workflow type.
+ */
+export class JourneyDefinitionError extends JourneyError {
+  override readonly name = 'JourneyDefinitionError';
+  readonly journey: string;
+  readonly option: string;
+  readonly given: string;
+  readonly allowed: string;
+
+  constructor(problem: JourneyDefinitionProblem, options?: { cause?: unknown }) {
+    super(
+      'JOURNEY_INVALID',
+      `Journey "${problem.journey}", option ${problem.option}: given ${problem.given}; allowed: ${problem.allowed}.`,
+      options,
+    );
+    this.journey = problem.journey;
+    this.option = problem.option;
+    this.given = problem.given;
+    this.allowed = problem.allowed;
+  }
+}
+
+/** What one route of an event did: the journey, the run it aimed at, and what happened there. */
+export interface EmitRouteResult {
+  readonly journey: string;
+  readonly workflowId: string;
+  readonly status: 'delivered' | 'not-running' | 'not-entered';
+}
+
+/** A route Temporal refused after validation passed (a server error, a limit the client could not check). */
+export interface EmitRouteFailure {
+  readonly journey: string;
+  readonly workflowId: string | undefined;
+  readonly error: unknown;
+}
+
+/**
+ * Thrown by `emit` when Temporal refused some of an event's routes after others were applied. `applied`
+ * says what reached which journey; `failed` what did not and why. Emit the same event again (same `id`) to
+ * complete it: the journeys that have it already ignore it, so nothing is applied twice.
+ */
+export class EmitIncompleteError extends JourneyError {
+  override readonly name = 'EmitIncompleteError';
+
+  constructor(
+    readonly eventId: string,
+    readonly eventType: string,
+    readonly applied: readonly EmitRouteResult[],
+    readonly failed: readonly EmitRouteFailure[],
+  ) {
+    const why = failed
+      .map((f) => `${f.journey} (${f.error instanceof Error ? f.error.message : String(f.error)})`)
+      .join('; ');
+    super(
+      'EMIT_INCOMPLETE',
+      `Event ${eventId} (${eventType}) was applied at ${applied.map((a) => a.journey).join(', ') || 'no journey'} but failed at ${why}; emit it again with the same id to complete it (nothing is applied twice).`,
+      { cause: failed[0]?.error },
+    );
   }
 }
 

@@ -53,10 +53,18 @@ export type {
 } from './journey';
 export {
   ConfigError,
+  EmitIncompleteError,
   EventValidationError,
   isJourneyError,
+  JourneyDefinitionError,
   JourneyError,
   JourneyNotFoundError,
   ProviderError,
 } from './errors';
-export type { EventIssue, JourneyErrorCode } from './errors';
+export type {
+  EmitRouteFailure,
+  EmitRouteResult,
+  EventIssue,
+  JourneyDefinitionProblem,
+  JourneyErrorCode,
+} from './errors';

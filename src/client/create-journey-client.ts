@@ -1,44 +1,26 @@
-import { randomUUID } from 'node:crypto';
+import type { Client, WorkflowIdReusePolicy } from '@temporalio/client';
+import { loadConfig, type EventsConfig, type JourneysConfig } from '../config';
+import { JourneyError } from '../errors';
+import { consentEvents, defineEventCatalog, type AnyEventDefinition, type EventInputOf } from '../events';
 import {
-  type Client,
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  type WorkflowIdReusePolicy,
-} from '@temporalio/client';
-import { loadConfig, type JourneysConfig } from '../config';
-import { connectTemporal, type ConnectedClient } from './connect';
-import { createContacts, type Contacts } from './contacts';
-import { EventValidationError, JourneyError, JourneyNotFoundError } from '../errors';
-import {
-  consentEvents,
-  defineEventCatalog,
-  EVENT_SIGNAL,
-  subscriptionConfirmed,
-  type AnyEventDefinition,
-  type ConsentTarget,
-  type EventInputOf,
-  type JourneyEvent,
-} from '../events';
-import {
-  EXIT_SIGNAL,
+  checkJourneyList,
   journeySearchAttributes as attrs,
-  journeyWorkflowId,
-  STATE_QUERY,
+  toMs,
   type CustomerRef,
-  type ExitRequest,
+  type Duration,
+  type EventOrdering,
   type JourneyDefinition,
   type JourneyInput,
   type JourneyState,
 } from '../journey';
-import { parseCustomer, type CustomerInput } from './customer';
-import { routesOf, type Route } from './routing';
-import {
-  runEnrollMany,
-  type EnrollManyBadRow,
-  type EnrollManyItem,
-  type EnrollManyOptions,
-  type EnrollManySummary,
-} from './enroll-many';
+import { connectTemporal, type ConnectedClient } from './connect';
+import { createContacts, type Contacts } from './contacts';
+import type { CustomerInput } from './customer';
+import { emitEvent, type Delivery, type EmitResult } from './emit';
+import { createEnroll } from './enroll';
+import type { EnrollManyBadRow, EnrollManyItem, EnrollManyOptions, EnrollManySummary } from './enroll-many';
+import { createEventTime } from './event-time';
+import { createRuns, type ExitTarget, type StateOptions } from './runs';
 
 /** A journey as the client knows it: a journey function (its `definition`) or a bare definition. */
 export type JourneyRef = JourneyDefinition | { readonly definition: JourneyDefinition };
@@ -58,6 +40,13 @@ export interface JourneyClientOptions<TEvents extends AnyEventDefinition = AnyEv
   readonly timeScale?: number;
   /** Overrides `channels` (retry and timeouts per channel) from the config; fixed per enrolment. */
   readonly channels?: JourneyInput['channels'];
+  /** Overrides `events` from the config: order window, how long unrouted events are kept, `at` bounds, size. */
+  readonly eventOptions?: Partial<EventsConfig>;
+  /**
+   * The clock `at` defaults to and is checked against (epoch ms). The testing kit passes the time-skipping
+   * server's simulated time; everyone else keeps the default, the system clock.
+   */
+  readonly now?: () => number | Promise<number>;
 }
 
 /** An event to emit. `id` makes it idempotent: emitting the same id twice is handled once. */
@@ -67,25 +56,15 @@ export type EmitInput<TEvents extends AnyEventDefinition = AnyEventDefinition> =
     readonly customer: CustomerInput;
     readonly data: EventInputOf<Extract<TEvents, { name: K }>>;
     readonly id?: string;
+    /**
+     * When it happened (default: now). Journeys apply events in the order of their `at`, and an event from
+     * before a journey began does not count for it: README, "How events are ordered".
+     */
     readonly at?: Date | string;
   };
 }[TEvents['name']];
 
-/** What happened to an event at one journey. */
-export interface Delivery {
-  readonly journey: string;
-  readonly workflowId: string;
-  /**
-   * `delivered`: started the journey or reached its live run; `not-running`: the journey listens but this
-   * customer is not in it; `not-entered`: the trigger was refused by the journey's re-entry policy.
-   */
-  readonly status: 'delivered' | 'not-running' | 'not-entered';
-}
-
-export interface EmitResult {
-  readonly event: JourneyEvent;
-  readonly deliveries: readonly Delivery[];
-}
+export type { Delivery, EmitResult } from './emit';
 
 export interface EnrollOptions {
   readonly customer: CustomerInput;
@@ -122,21 +101,31 @@ export interface JourneyClient<TEvents extends AnyEventDefinition = AnyEventDefi
     options?: EnrollManyOptions,
   ): Promise<EnrollManySummary>;
   /**
-   * Reactive: validates the event, then starts every journey it triggers (signal-with-start) and reaches
-   * every running journey of that customer that listens to it. Safe to retry with the same `id`.
+   * Reactive: validates the whole event and every route first, then starts every journey it triggers
+   * (signal-with-start) and reaches every running journey of that customer that listens to it. Safe to
+   * retry with the same `id`; throws `EmitIncompleteError` (saying what was applied where) when Temporal
+   * refused some routes after others were applied.
    */
   emit(input: EmitInput<TEvents>): Promise<EmitResult>;
-  /** Takes a customer out of a journey (outcome `exited`). */
-  exit(journey: JourneyRef, target: JourneyTarget & { readonly reason?: string }): Promise<void>;
-  /** Where a customer is in a journey: current step, steps passed, outcome, variant. */
-  state(journey: JourneyRef, target: JourneyTarget): Promise<JourneyState>;
+  /**
+   * Takes a customer out of a journey (outcome `exited`), ordered with the run's events by `at` (default
+   * now). `not-running` when the customer is not in it: the exit is kept for `events.keepUnrouted`, so a
+   * run whose trigger was sent at the same moment still ends.
+   */
+  exit(journey: JourneyRef, target: ExitTarget): Promise<Delivery>;
+  /**
+   * Where a customer is in a journey: current step, steps passed, outcome, variant. Throws
+   * `JOURNEY_NOT_FOUND` when the customer was never in it, `JOURNEY_UNAVAILABLE` when no worker answered
+   * within `timeoutMs` (default 30 s).
+   */
+  state(journey: JourneyRef, target: JourneyTarget, options?: StateOptions): Promise<JourneyState>;
   /** The workflow id of a customer's run of a journey. */
   workflowId(journey: JourneyRef, target: JourneyTarget): string;
   /** The customers' contact entities: consent, time zone, what the send gate decided. */
   readonly contacts: Contacts;
   /** The underlying Temporal client. */
   readonly temporal: Client;
-  /** Closes the connection if this client opened it. */
+  /** Closes the connection if this client opened it; every call after it throws `CLIENT_CLOSED`. */
   close(): Promise<void>;
 }
 
@@ -146,7 +135,16 @@ const REUSE: Record<'never' | 'always' | 'after', WorkflowIdReusePolicy> = {
   after: 'ALLOW_DUPLICATE',
 };
 
-const definitionOf = (ref: JourneyRef): JourneyDefinition => ('definition' in ref ? ref.definition : ref);
+/** The journey's definition, whether the client was given the journey function or a bare definition. */
+export const definitionOf = (ref: JourneyRef): JourneyDefinition =>
+  'definition' in ref ? ref.definition : ref;
+
+const EVENT_DEFAULTS: EventsConfig = {
+  orderWindow: '2 seconds',
+  keepUnrouted: '10 minutes',
+  maxFuture: '5 minutes',
+  maxBytes: 262_144,
+};
 
 /**
  * Connects a client for enrolling customers and emitting events. `create*`: call `close()` when done.
@@ -163,31 +161,45 @@ export async function createJourneyClient<TEvents extends AnyEventDefinition = A
   options: JourneyClientOptions<TEvents>,
 ): Promise<JourneyClient<TEvents>> {
   const config = options.config ?? (options.client && options.taskQueue ? undefined : loadConfig());
+  const journeys = options.journeys.map(definitionOf);
+  checkJourneyList(journeys); // two journeys of one name would each get every event
+  const catalog = defineEventCatalog([
+    ...journeys.flatMap((j) => [j.trigger, ...j.goals, ...j.events].filter((e) => e !== undefined)),
+    ...(options.events ?? []),
+    ...consentEvents,
+  ]);
   const connected = options.client ? undefined : await connectTemporal(config as JourneysConfig);
   const client = options.client ?? (connected as ConnectedClient).client;
   const taskQueue = options.taskQueue ?? (config as JourneysConfig).taskQueue;
   const timeScale = options.timeScale ?? config?.timeScale ?? 1;
   const channels =
     options.channels ?? (config && Object.keys(config.channels).length > 0 ? config.channels : undefined);
-  const journeys = options.journeys.map(definitionOf);
-  const catalog = defineEventCatalog([
-    ...journeys.flatMap((j) => [j.trigger, ...j.goals, ...j.events].filter((e) => e !== undefined)),
-    ...(options.events ?? []),
-    ...consentEvents,
-  ]);
+  const events = { ...EVENT_DEFAULTS, ...config?.events, ...options.eventOptions };
+  const ms = (d: string) => toMs(d as Duration);
+  const time = createEventTime({
+    client,
+    maxFutureMs: ms(events.maxFuture),
+    maxAgeMs: events.maxAge === undefined ? undefined : ms(events.maxAge),
+    now: options.now,
+  });
   const contacts = createContacts(client, taskQueue);
 
-  const startOptions = (
+  /** How runs started by this client order their events; fixed in each run's input. */
+  const ordering = async (): Promise<EventOrdering> => ({
+    windowMs: ms(events.orderWindow),
+    maxFutureMs: ms(events.maxFuture),
+    maxAgeMs: await time.maxAgeMs(),
+  });
+  const startOptions = async (
     journey: JourneyDefinition,
     customer: CustomerRef,
     workflowId: string,
-    data?: unknown,
-    key?: string,
+    extra: Pick<JourneyInput, 'data' | 'key' | 'enrolledAt'> = {},
   ) => ({
     workflowId,
     taskQueue,
     args: [
-      { customer, data, timeScale, channels, ...(key !== undefined && { key }) } satisfies JourneyInput,
+      { customer, timeScale, channels, ordering: await ordering(), ...extra } satisfies JourneyInput,
     ] as [JourneyInput],
     workflowIdReusePolicy: REUSE[typeof journey.reentry === 'object' ? 'after' : journey.reentry],
     typedSearchAttributes: [
@@ -196,181 +208,68 @@ export async function createJourneyClient<TEvents extends AnyEventDefinition = A
     ],
   });
 
-  const deliver = async (route: Route, event: JourneyEvent, customer: CustomerRef): Promise<Delivery[]> => {
-    const journey = route.journey.name;
-    switch (route.kind) {
-      case 'start':
-        try {
-          await client.workflow.signalWithStart(route.journey.workflowType, {
-            ...startOptions(route.journey, customer, route.workflowId),
-            signal: EVENT_SIGNAL,
-            signalArgs: [event],
-          });
-          return [{ journey, workflowId: route.workflowId, status: 'delivered' }];
-        } catch (err) {
-          if (err instanceof WorkflowExecutionAlreadyStartedError)
-            return [{ journey, workflowId: route.workflowId, status: 'not-entered' }];
-          throw err;
-        }
-      case 'signal':
-        return [await signal(journey, route.workflowId, event)];
-      case 'search': {
-        const query = `JourneyName = '${quote(journey)}' AND CustomerId = '${quote(event.customerId)}' AND ExecutionStatus = 'Running'`;
-        const found: Promise<Delivery>[] = [];
-        for await (const run of client.workflow.list({ query }))
-          found.push(signal(journey, run.workflowId, event));
-        return Promise.all(found);
-      }
-    }
-  };
+  let closed = false;
+  /**
+   * Every call checks first: a closed client fails clearly instead of with a raw gRPC error. Every error,
+   * a closed client's or a check's, comes back as a rejected promise, never thrown at the call.
+   */
+  const open =
+    <TArgs extends unknown[], TResult>(fn: (...args: TArgs) => Promise<TResult>) =>
+    async (...args: TArgs): Promise<TResult> => {
+      if (closed)
+        throw new JourneyError(
+          'CLIENT_CLOSED',
+          'This journey client was closed; create another with createJourneyClient().',
+        );
+      return fn(...args);
+    };
 
-  const signal = async (journey: string, workflowId: string, event: JourneyEvent): Promise<Delivery> => {
-    try {
-      await client.workflow.getHandle(workflowId).signal(EVENT_SIGNAL, event);
-      return { journey, workflowId, status: 'delivered' };
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return { journey, workflowId, status: 'not-running' };
-      throw err;
-    }
-  };
-
-  /** Checks an enrolment (a proactive journey, the key when keyed) and derives its workflow id. */
-  const enrolment = (ref: JourneyRef, item: EnrollOptions | undefined) => {
-    const journey = definitionOf(ref);
-    if (journey.trigger) {
-      throw new JourneyError(
-        'JOURNEY_INVALID',
-        `Journey "${journey.name}" is reactive (trigger "${journey.trigger.name}"): emit its trigger event instead of enrolling.`,
-      );
-    }
-    if (!item) return { journey, customer: undefined as never, key: undefined, id: '' };
-    const customer = parseCustomer(item.customer);
-    const key = item.key;
-    if (journey.keyed && (typeof key !== 'string' || key === '')) {
-      throw new JourneyError(
-        'JOURNEY_INVALID',
-        `Journey "${journey.name}" is keyed: enrol with a key (e.g. { customer, key: invoiceId }).`,
-      );
-    }
-    if (!journey.keyed && key !== undefined) {
-      throw new JourneyError(
-        'JOURNEY_INVALID',
-        `Journey "${journey.name}" is not keyed; enrol without a key.`,
-      );
-    }
-    return { journey, customer, key, id: journeyWorkflowId(journey.name, customer.id, key) };
-  };
-
-  const workflowId = (ref: JourneyRef, target: JourneyTarget) => {
-    const journey = definitionOf(ref);
-    if (!target?.customerId)
-      throw new EventValidationError('customerId is required', undefined, [
-        { path: 'customerId', message: 'required' },
-      ]);
-    if (journey.keyed && target.key === undefined) {
-      throw new JourneyError(
-        'JOURNEY_INVALID',
-        `Journey "${journey.name}" is keyed; pass the key of the run (e.g. the cart id).`,
-      );
-    }
-    return journeyWorkflowId(journey.name, target.customerId, journey.keyed ? target.key : undefined);
+  const enroll = createEnroll({ client, startOptions, time });
+  const runs = createRuns({ client, taskQueue, time, keepMs: ms(events.keepUnrouted) });
+  const emitContext = {
+    client,
+    taskQueue,
+    journeys,
+    catalog,
+    contacts,
+    time,
+    keepMs: ms(events.keepUnrouted),
+    maxBytes: events.maxBytes,
+    startOptions: (journey: JourneyDefinition, customer: CustomerRef, workflowId: string) =>
+      startOptions(journey, customer, workflowId),
   };
 
   return {
     temporal: client,
-    contacts,
-    workflowId,
-
-    async enroll(ref, enrollOptions) {
-      const { journey, customer, key, id } = enrolment(ref, enrollOptions);
-      try {
-        const handle = await client.workflow.start(journey.workflowType, {
-          ...startOptions(journey, customer, id, enrollOptions.data, key),
-          workflowIdConflictPolicy: 'USE_EXISTING',
-        });
-        return { workflowId: id, runId: handle.firstExecutionRunId, status: 'enrolled' };
-      } catch (err) {
-        if (err instanceof WorkflowExecutionAlreadyStartedError)
-          return { workflowId: id, runId: undefined, status: 'not-entered' };
-        throw err;
-      }
+    contacts: guardContacts(contacts, open),
+    workflowId: (ref, target) => {
+      if (closed) throw new JourneyError('CLIENT_CLOSED', 'This journey client was closed.');
+      return runs.workflowId(definitionOf(ref), target);
     },
-
-    async enrollMany(ref, items, manyOptions) {
-      enrolment(ref, undefined); // a reactive journey fails here, before any item is read
-      return runEnrollMany(
-        items,
-        async (item) => {
-          const { journey, customer, key, id } = enrolment(ref, item);
-          try {
-            // FAIL, not USE_EXISTING: a customer already inside is reported as skipped, not enrolled again.
-            await client.workflow.start(journey.workflowType, {
-              ...startOptions(journey, customer, id, item.data, key),
-              workflowIdConflictPolicy: 'FAIL',
-            });
-            return { status: 'enrolled' };
-          } catch (err) {
-            if (err instanceof WorkflowExecutionAlreadyStartedError)
-              return { status: 'skipped', reason: `already enrolled (${id})` };
-            throw err;
-          }
-        },
-        manyOptions,
-      );
-    },
-
-    async emit(input) {
-      // Validate everything before sending anything: a bad event is never half-sent.
-      const raw = input as
-        { type?: unknown; customer?: unknown; data?: unknown; id?: unknown; at?: unknown } | undefined;
-      const type = typeof raw?.type === 'string' ? raw.type : undefined;
-      const customer = parseCustomer(raw?.customer, type);
-      const at = raw?.at instanceof Date ? raw.at.toISOString() : (raw?.at ?? new Date().toISOString());
-      const event = catalog.parse({
-        id: raw?.id ?? randomUUID(),
-        type: raw?.type,
-        customerId: customer.id,
-        data: raw?.data,
-        at,
-      });
-      const routes = routesOf(journeys, event);
-      // A confirmation changes consent first (once the event is known to be valid and routable), so a
-      // journey that waits for it may send marketing at once.
-      if (event.type === subscriptionConfirmed.name)
-        await contacts.resubscribe(customer.id, event.data as ConsentTarget);
-      const deliveries = (await Promise.all(routes.map((route) => deliver(route, event, customer)))).flat();
-      return { event, deliveries };
-    },
-
-    async exit(ref, target) {
-      const id = workflowId(ref, target);
-      try {
-        await client.workflow
-          .getHandle(id)
-          .signal(EXIT_SIGNAL, { reason: target.reason ?? 'exit' } satisfies ExitRequest);
-      } catch (err) {
-        if (err instanceof WorkflowNotFoundError) throw new JourneyNotFoundError(id, { cause: err });
-        throw err;
-      }
-    },
-
-    async state(ref, target) {
-      const id = workflowId(ref, target);
-      try {
-        return await client.workflow.getHandle(id).query<JourneyState>(STATE_QUERY);
-      } catch (err) {
-        if (err instanceof WorkflowNotFoundError) throw new JourneyNotFoundError(id, { cause: err });
-        throw err;
-      }
-    },
-
+    enroll: open((ref, enrollOptions) => enroll.one(definitionOf(ref), enrollOptions)),
+    enrollMany: open((ref, items, manyOptions) => enroll.many(definitionOf(ref), items, manyOptions)),
+    emit: open((input) => emitEvent(emitContext, input)),
+    exit: open((ref, target) => runs.exit(definitionOf(ref), target)),
+    state: open((ref, target, stateOptions) => runs.state(definitionOf(ref), target, stateOptions)),
     async close() {
+      if (closed) return;
+      closed = true;
       await connected?.close();
     },
   };
 }
 
-/** Escapes a value for a single-quoted visibility query string. */
-function quote(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
+/** The contacts API, closed with the client. */
+function guardContacts(
+  contacts: Contacts,
+  open: <TArgs extends unknown[], TResult>(
+    fn: (...args: TArgs) => Promise<TResult>,
+  ) => (...args: TArgs) => Promise<TResult>,
+): Contacts {
+  return Object.fromEntries(
+    Object.entries(contacts).map(([name, fn]) => [
+      name,
+      open((...args: unknown[]) => (fn as (...a: unknown[]) => Promise<unknown>)(...args)),
+    ]),
+  ) as unknown as Contacts;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EventValidationError } from '../errors';
-import type { CustomerRef } from '../journey';
+import { idProblem, type CustomerRef } from '../journey';
 
 /**
  * The customer an enrolment or event is for. `id` must be an opaque id (it is stored in search attributes,
@@ -8,7 +8,14 @@ import type { CustomerRef } from '../journey';
  */
 export const customerSchema = z
   .object({
-    id: z.string().trim().min(1, 'customer id is required').max(200),
+    // Used exactly as given everywhere (never trimmed): see `idProblem` for what an id may not hold.
+    id: z
+      .string()
+      .min(1, 'customer id is required')
+      .superRefine((id, ctx) => {
+        const problem = id === '' ? undefined : idProblem(id);
+        if (problem) ctx.addIssue({ code: 'custom', message: `customer id ${problem}` });
+      }),
     email: z.email().optional(),
     phone: z
       .string()

@@ -24,6 +24,8 @@ export type {
   JourneyRef,
   JourneyTarget,
 } from './create-journey-client';
+export type { ExitTarget, StateOptions } from './runs';
+export { checkId } from './ids';
 export { connectTemporal } from './connect';
 export { contactPatchSchema, createContacts } from './contacts';
 export type { Contacts } from './contacts';

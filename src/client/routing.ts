@@ -1,8 +1,14 @@
 import { EventValidationError } from '../errors';
 import { deliveryEvents, type JourneyEvent } from '../events';
+import {
+  idProblem,
+  journeyWorkflowId,
+  listenedEventTypes,
+  MAX_WORKFLOW_ID_BYTES,
+  type JourneyDefinition,
+} from '../journey';
 
 const DELIVERY: ReadonlySet<string> = new Set(deliveryEvents.map((e) => e.name));
-import { journeyWorkflowId, listenedEventTypes, type JourneyDefinition } from '../journey';
 
 /** How an event reaches one journey. */
 export type Route =
@@ -29,14 +35,29 @@ function keyOf(
       { cause },
     );
   }
-  if (key !== undefined && (typeof key !== 'string' || key.length === 0)) {
+  const problem = key === undefined ? undefined : idProblem(key);
+  if (problem) {
     throw new EventValidationError(
-      `Journey "${journey.name}" read key ${JSON.stringify(key)} from event "${event.type}"; a key must be a non-empty string.`,
+      `Journey "${journey.name}" read key ${JSON.stringify(key)} from event "${event.type}": the key ${problem}.`,
       event.type,
-      [{ path: 'data', message: 'bad key' }],
+      [{ path: 'data', message: `key of journey ${journey.name}: ${problem}` }],
     );
   }
-  return key;
+  return key as string | undefined;
+}
+
+/** The workflow id of a run, checked against Temporal's id limit before anything is sent. */
+function idOf(journey: JourneyDefinition, event: JourneyEvent, key?: string): string {
+  const id = journeyWorkflowId(journey.name, event.customerId, key);
+  const bytes = new TextEncoder().encode(id).length;
+  if (bytes > MAX_WORKFLOW_ID_BYTES) {
+    throw new EventValidationError(
+      `Event "${event.type}" would reach journey "${journey.name}" as workflow id of ${bytes} bytes; Temporal takes at most ${MAX_WORKFLOW_ID_BYTES}.`,
+      event.type,
+      [{ path: 'data', message: `workflow id of journey ${journey.name} too long` }],
+    );
+  }
+  return id;
 }
 
 /**
@@ -61,25 +82,17 @@ export function routesOf(journeys: readonly JourneyDefinition[], event: JourneyE
           [{ path: 'data', message: 'key missing' }],
         );
       }
-      routes.push({
-        kind: 'start',
-        journey,
-        workflowId: journeyWorkflowId(journey.name, event.customerId, key),
-      });
+      routes.push({ kind: 'start', journey, workflowId: idOf(journey, event, key) });
     } else if (listenedEventTypes(journey).includes(event.type)) {
       if (!journey.keyed) {
-        routes.push({
-          kind: 'signal',
-          journey,
-          workflowId: journeyWorkflowId(journey.name, event.customerId),
-        });
+        routes.push({ kind: 'signal', journey, workflowId: idOf(journey, event) });
         continue;
       }
       const key = journey.route ? keyOf(journey, event, journey.route) : undefined;
       routes.push(
         key === undefined
           ? { kind: 'search', journey }
-          : { kind: 'signal', journey, workflowId: journeyWorkflowId(journey.name, event.customerId, key) },
+          : { kind: 'signal', journey, workflowId: idOf(journey, event, key) },
       );
     }
   }

@@ -45,3 +45,11 @@ export const deliveryEvents = [
   smsStop,
   smsStart,
 ] as const;
+
+/**
+ * Delivery events about one message a journey sent (everything but the inbound STOP and START, which are
+ * about the phone number): a run accepts one only when it sent that message.
+ */
+export const messageEventTypes: ReadonlySet<string> = new Set(
+  deliveryEvents.filter((e) => e !== smsStop && e !== smsStart).map((e) => e.name),
+);

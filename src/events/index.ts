@@ -28,6 +28,7 @@ export {
   emailComplained,
   emailDelivered,
   emailOpened,
+  messageEventTypes,
   smsDelivered,
   smsFailed,
   smsStart,

@@ -4,6 +4,7 @@ import { Resend } from 'resend';
 import twilio from 'twilio';
 import { readDeliveryTags } from '../../activities';
 import type { JourneyClient } from '../client';
+import { readSecrets, type JourneysConfig, type SecretUse } from '../config';
 import type { SuppressionReason } from '../contact';
 import type { DeliveryEventData } from '../events';
 import { linkHandlers, type Handler } from './links';
@@ -47,6 +48,12 @@ export interface WebhookServerOptions {
   readonly host?: string;
   /** Each event emitted or dropped, for logs. */
   readonly onEvent?: (line: string) => void;
+  /**
+   * A loaded `temporal.yaml`: `links` and `twilio` not given here come from it, their secrets read at start
+   * from the variables it names (`links.secretEnv`, `providers.twilio.authTokenEnv`), so an unset one fails
+   * here rather than as a 401 or a 500 on the first request.
+   */
+  readonly config?: JourneysConfig;
 }
 
 export interface WebhookServer {
@@ -62,7 +69,8 @@ export interface WebhookServer {
  * Bounces, complaints and STOP suppress the channel at the customer's contact; START lifts a STOP. With
  * `links` it also answers the signed unsubscribe and double opt-in links in emails (see `linkHandlers`).
  */
-export async function createWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
+export async function createWebhookServer(given: WebhookServerOptions): Promise<WebhookServer> {
+  const options = withConfigSecrets(given);
   const log = options.onEvent ?? (() => undefined);
   const resend = new Resend('re_webhook_verification_only');
   let base = '';
@@ -204,4 +212,27 @@ function header(req: IncomingMessage, name: string): string {
 function reply(res: ServerResponse, status: number, text: string): void {
   res.writeHead(status, { 'content-type': 'text/plain' });
   res.end(text);
+}
+
+/** `links` and `twilio` filled from `config` where not given, with the secrets it names read (and checked) now. */
+function withConfigSecrets(options: WebhookServerOptions): WebhookServerOptions {
+  const { config } = options;
+  if (!config) return options;
+  const uses: SecretUse[] = [
+    ...(options.links ? [] : ['links' as const]),
+    ...(options.twilio ? [] : ['webhooks' as const]),
+  ];
+  const secrets = readSecrets(config, uses);
+  // Twilio signs the URL it called: the public address is the status callback's, without its route.
+  const callback = config.providers.twilio?.statusCallback;
+  const publicUrl = callback?.endsWith('/webhooks/twilio/status')
+    ? callback.slice(0, -'/webhooks/twilio/status'.length)
+    : undefined;
+  return {
+    ...options,
+    links: options.links ?? (secrets.linkSecret ? { secret: secrets.linkSecret } : undefined),
+    twilio:
+      options.twilio ??
+      (secrets.twilioAuthToken ? { authToken: secrets.twilioAuthToken, publicUrl } : undefined),
+  };
 }

@@ -32,8 +32,15 @@ export interface JourneyState {
   readonly convertedAfter: string | null;
   /** Event types the journey is waiting for right now, if it is inside `waitFor`. */
   readonly waitingFor: readonly string[] | null;
-  /** Events dropped at the workflow boundary because their envelope or data failed validation. */
+  /**
+   * Events dropped at the workflow boundary: their envelope or data failed validation, their `at` was out of
+   * bounds, or a delivery event named a message this run never sent.
+   */
   readonly rejectedEvents: number;
+  /** Events that reached the run but happened (`at`) before the journey began: they do not count for it. */
+  readonly ignoredEvents: number;
+  /** Events that reached the run and wait out the order window before they are applied, oldest `at` first. */
+  readonly pendingEvents: number;
   /** With `reentry: { after }`: when the customer may enter again. */
   readonly reenterableAt: string | null;
   /** Every send, in order, with its step, status and provider message id. */
@@ -64,7 +71,33 @@ export interface JourneyInput {
   readonly timeScale?: number;
   /** Retry and timeouts per channel (`temporal.yaml` `channels`), fixed at enrolment like the time scale. */
   readonly channels?: Readonly<Record<string, ChannelActivityOptions>>;
+  /** How the run orders the events that reach it (`temporal.yaml` `events`), fixed at enrolment. */
+  readonly ordering?: EventOrdering;
+  /**
+   * When a proactive enrolment happened (ISO-8601, the client's clock): an event from before it does not
+   * count for the run. Reactive runs begin at their trigger's `at`.
+   */
+  readonly enrolledAt?: string;
 }
+
+/**
+ * How a journey orders the events that reach it: each is held `windowMs` (workflow time) after it arrives,
+ * then the held ones are applied oldest `at` first, so events emitted at once by different services apply in
+ * the order they happened, whichever reached Temporal first. Events whose `at` lies more than `maxFutureMs`
+ * ahead of the run's clock, or more than `maxAgeMs` behind it, are rejected.
+ */
+export interface EventOrdering {
+  readonly windowMs: number;
+  readonly maxFutureMs: number;
+  readonly maxAgeMs: number;
+}
+
+/** What a run started by something other than this client orders its events with. */
+export const DEFAULT_ORDERING: EventOrdering = {
+  windowMs: 2_000,
+  maxFutureMs: 5 * 60_000,
+  maxAgeMs: 30 * 86_400_000,
+};
 
 /** The customer a journey runs for. `id` must be an opaque id: it is stored in search attributes, unencrypted. */
 export interface CustomerRef {
@@ -76,6 +109,10 @@ export interface CustomerRef {
 /** Argument of the `journeys.exit` signal. */
 export interface ExitRequest {
   readonly reason: string;
+  /** When the exit was asked for (ISO-8601); ordered with the run's events. Defaults to its arrival. */
+  readonly at?: string;
+  /** Makes a retried exit idempotent, like an event id. */
+  readonly id?: string;
 }
 
 export const STATE_QUERY = 'journeys.state';

@@ -174,10 +174,32 @@ async function replayLoaded(
   const workflowBundle =
     options.workflowBundle ?? (await bundleJourneys(options.workflowsPath ?? path.resolve('workflows')));
   const outcomes: ReplayOutcome[] = [];
-  const byId = new Map(histories.map((h, i) => [`${i}`, h]));
+  // Each run replays under its own workflow id (a journey checks that its id matches its customer), so
+  // histories of one workflow id (several runs) go in separate rounds.
+  for (const round of rounds(histories)) await replayRound(workflowBundle, round, outcomes);
+  return outcomes;
+}
+
+/** Histories split so that no round holds one workflow id twice. */
+function rounds(histories: readonly LoadedHistory[]): LoadedHistory[][] {
+  const out: LoadedHistory[][] = [];
+  for (const h of histories) {
+    const free = out.find((r) => !r.some((x) => x.workflowId === h.workflowId));
+    if (free) free.push(h);
+    else out.push([h]);
+  }
+  return out;
+}
+
+async function replayRound(
+  workflowBundle: WorkflowBundleOption,
+  histories: readonly LoadedHistory[],
+  outcomes: ReplayOutcome[],
+): Promise<void> {
+  const byId = new Map(histories.map((h) => [h.workflowId, h]));
   const results = Worker.runReplayHistories(
     { workflowBundle, replayName: 'journeys-replay' },
-    [...byId].map(([id, h]) => ({ workflowId: id, history: h.history })),
+    histories.map((h) => ({ workflowId: h.workflowId, history: h.history })),
   );
   for await (const result of results) {
     const loaded = byId.get(result.workflowId) as LoadedHistory;
@@ -202,7 +224,6 @@ async function replayLoaded(
       message,
     });
   }
-  return outcomes;
 }
 
 /** The journey a history belongs to: its `JourneyName` at start, else its workflow id. */

@@ -1,6 +1,6 @@
 import { temporal } from '@temporalio/proto';
 import type { AnyEventDefinition } from '../events';
-import type { EmitResult, EnrollResult, JourneyClient, JourneyRef } from '../client';
+import type { EmitResult, EnrollResult, JourneyClient, JourneyClientOptions, JourneyRef } from '../client';
 import type { SendPolicy } from '../contact';
 import { STATE_QUERY, toMs, type Duration, type JourneyOutcome, type JourneyState } from '../journey';
 import { createPgliteProfileSource, type SqlProfileSource } from '../profile';
@@ -22,6 +22,8 @@ export interface JourneyTestEnvOptions {
   readonly sendPolicy?: SendPolicy;
   /** More events `emit` accepts besides those the journeys name. */
   readonly events?: readonly AnyEventDefinition[];
+  /** The `events` settings (order window, `at` bounds) of the environment's client. */
+  readonly eventOptions?: JourneyClientOptions['eventOptions'];
 }
 
 /** A test customer: the reference journeys get, plus what `customer()` stored in the profile. */
@@ -114,6 +116,7 @@ export async function createJourneyTestEnv(options: JourneyTestEnvOptions): Prom
     journeys: options.journeys,
     workflowsPath: options.workflowsPath,
     sendPolicy: options.sendPolicy,
+    eventOptions: options.eventOptions,
     profiles: source,
     customerByPhone: (phone) => phones.get(phone),
   });
@@ -163,6 +166,7 @@ export async function createJourneyTestEnv(options: JourneyTestEnvOptions): Prom
     return at;
   };
   const started = new Set<string>();
+  const orderWindowMs = toMs((options.eventOptions?.orderWindow ?? '2 seconds') as Duration);
   const idOf = (c: TestCustomer | string) => (typeof c === 'string' ? c : c.id);
 
   const settle = async () => {
@@ -170,6 +174,7 @@ export async function createJourneyTestEnv(options: JourneyTestEnvOptions): Prom
     // every run answers its state query (which waits for a workflow task in flight to finish) and no run's
     // history grew between two looks.
     let last = '';
+    let pending = false;
     for (let i = 0; i < 400; i++) {
       const looks = await Promise.all(
         [...started].map(async (id) => {
@@ -181,9 +186,17 @@ export async function createJourneyTestEnv(options: JourneyTestEnvOptions): Prom
             (d.raw.pendingActivities ?? []).some(
               (a) => a.state === ACTIVITY_STARTED || (a.attempt ?? 1) <= 1,
             );
+          if ((state?.pendingEvents ?? 0) > 0) pending = true;
           return `${id}:${d.historyLength}:${state?.steps.length}:${busy ? 'busy' : d.status.name}`;
         }),
       );
+      // Events wait out the order window before they apply: move simulated time past it.
+      if (pending) {
+        pending = false;
+        await t.env.sleep(orderWindowMs + 10);
+        last = '';
+        continue;
+      }
       const look = `${looks.join('|')}#${t.outbox.messages.length}`;
       if (look === last && !look.includes(':busy')) return;
       last = look;

@@ -4,9 +4,15 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { OPEN_POLICY, type ChannelSender, type EmailTemplates } from '../../activities';
 import type { SendPolicy } from '../contact';
-import { createJourneyClient, type JourneyClient, type JourneyRef } from '../client';
+import {
+  createJourneyClient,
+  type JourneyClient,
+  type JourneyClientOptions,
+  type JourneyRef,
+} from '../client';
 import { deliveryEvents, type AnyEventDefinition } from '../events';
 import { createWebhookServer, type WebhookServer } from '../http';
+import { inboxWorkflowId } from '../inbox';
 import { journeySearchAttributeKeys, type JourneyInput } from '../journey';
 import type { ProfileSource } from '../profile/types';
 import { findTemporalCli, findTestServer, registerSearchAttributes, type FoundBinary } from '../server';
@@ -27,6 +33,8 @@ export interface JourneyTestEnvironmentOptions {
   readonly channels?: Readonly<Record<string, ChannelSender<never>>>;
   /** Retry and timeouts per channel for enrolments in this environment (e.g. short intervals). */
   readonly channelOptions?: JourneyInput['channels'];
+  /** The `events` settings of the environment's clients (order window, `at` bounds); temporal.yaml's defaults otherwise. */
+  readonly eventOptions?: JourneyClientOptions['eventOptions'];
   /** The contact entity's rules (caps, quiet hours) for this environment; none by default. */
   readonly sendPolicy?: SendPolicy;
   /** Who owns a phone number, for inbound STOP webhooks. */
@@ -56,6 +64,33 @@ export interface JourneyTestEnvironment {
    */
   run<T>(fn: (run: JourneyTestRun) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+const customerIdOf = (customer: unknown): string =>
+  typeof customer === 'string' ? customer : String((customer as { id?: unknown } | undefined)?.id);
+
+/** The inbox a customer id names, if it names one: an id the client refuses (the test's point) has none. */
+function inboxOf(customerId: string): string | undefined {
+  try {
+    return inboxWorkflowId(customerId);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Terminates a run the test left running. Only running ones: the Java test server can hang terminating a
+ * run that has completed (seen with a run whose start raced a signal), and a closed run holds no clock.
+ */
+async function stop(env: TestWorkflowEnvironment, workflowId: string): Promise<void> {
+  const handle = env.client.workflow.getHandle(workflowId);
+  const bounded = <T>(p: Promise<T>) =>
+    Promise.race([
+      p,
+      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 5_000).unref()),
+    ]);
+  const status = await bounded(handle.describe().then((d) => d.status.name)).catch(() => undefined);
+  if (status === 'RUNNING') await bounded(handle.terminate('test finished')).catch(() => undefined);
 }
 
 /** The binaries for tests, found or installed once into the project's cache. */
@@ -119,12 +154,39 @@ export async function createJourneyTestEnvironment(
         client: env.client,
         taskQueue,
         channels: options.channelOptions,
+        eventOptions: options.eventOptions,
+        // On the time-skipping server an event's `at` is simulated time, which runs ahead of the clock.
+        now: kind === 'time-skipping' ? () => env.currentTimeMs() : undefined,
       });
+      // Remember every run this test started, and every customer's inbox, to terminate the ones left
+      // running: on the time-skipping server a leftover run with no worker would hold the shared clock for
+      // every test after it (an inbox waits out its timer, then for a worker that is gone).
+      const started = new Set<string>();
+      const journeys: JourneyClient = {
+        ...client,
+        emit: async (input) => {
+          const inbox = inboxOf(customerIdOf(input.customer));
+          if (inbox) started.add(inbox);
+          const result = await client.emit(input);
+          for (const d of result.deliveries) started.add(d.workflowId);
+          return result;
+        },
+        exit: async (journey, target) => {
+          const inbox = inboxOf(target.customerId);
+          if (inbox) started.add(inbox);
+          return client.exit(journey, target);
+        },
+        enroll: async (journey, enrollOptions) => {
+          const result = await client.enroll(journey, enrollOptions);
+          started.add(result.workflowId);
+          return result;
+        },
+      };
       // Delivery webhooks of this run's messages come back to this run's journeys, and so do the clicks
       // on its emails' unsubscribe and confirmation links.
       const linkSecret = randomBytes(32).toString('hex');
       const webhooks = await createWebhookServer({
-        journeys: client,
+        journeys,
         resend: { webhookSecret: fakes.resendWebhookSecret },
         twilio: { authToken: fakes.twilio.authToken },
         links: { secret: linkSecret },
@@ -146,34 +208,11 @@ export async function createJourneyTestEnvironment(
         workflowBundle,
         activities: { ...activities, ...options.activities?.({ journeys: client, taskQueue }) },
       });
-      // Remember every run this test started, to terminate the ones left running: on the time-skipping
-      // server a leftover run with no worker would hold the shared clock for every test after it.
-      const started = new Set<string>();
-      const journeys: JourneyClient = {
-        ...client,
-        emit: async (input) => {
-          const result = await client.emit(input);
-          for (const d of result.deliveries) started.add(d.workflowId);
-          return result;
-        },
-        enroll: async (journey, enrollOptions) => {
-          const result = await client.enroll(journey, enrollOptions);
-          started.add(result.workflowId);
-          return result;
-        },
-      };
       try {
         return await worker.runUntil(() => fn({ journeys, taskQueue, webhooks }));
       } finally {
         await webhooks.close();
-        await Promise.all(
-          [...started].map((id) =>
-            env.client.workflow
-              .getHandle(id)
-              .terminate('test finished')
-              .catch(() => undefined),
-          ),
-        );
+        await Promise.all([...started].map((id) => stop(env, id)));
       }
     },
     async close() {

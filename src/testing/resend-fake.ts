@@ -31,12 +31,17 @@ export class ResendFake extends HttpFake {
   autoDeliver = true;
   /** Statuses the webhook receiver answered, in order: a test can see a 401. */
   readonly webhookResponses: number[] = [];
+  /**
+   * Accept each email at once (it is in the outbox and its webhooks go) but answer the request this much
+   * later: a provider that sent the message while its response is slow (`latencyMs` delays before sending).
+   */
+  answerDelayMs = 0;
 
   constructor(readonly outbox: Outbox) {
     super();
   }
 
-  protected handle(req: IncomingMessage, body: string, res: ServerResponse): void {
+  protected async handle(req: IncomingMessage, body: string, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
     if (!/^Bearer re_\S+$/.test(req.headers.authorization ?? '')) {
       return this.error(
@@ -93,6 +98,8 @@ export class ResendFake extends HttpFake {
     const ids = (emails as Record<string, unknown>[]).map((email) => this.accept(email, key));
     const response = batch ? { data: ids.map((id) => ({ id })) } : { id: ids[0] };
     if (key) this.byKey.set(key, { body, response });
+    // Accepted (in the outbox, its webhooks can fire) but answered late: a slow response from a provider.
+    if (this.answerDelayMs > 0) await new Promise((r) => setTimeout(r, this.answerDelayMs));
     this.json(res, 200, response);
   }
 

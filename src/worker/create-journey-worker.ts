@@ -1,19 +1,32 @@
-import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { createInboxReader } from '../../activities/inbox';
 import type { ChannelActivities, ChannelSender } from '../../activities';
 import { createCampaignActivities } from '../campaigns';
 import { createJourneyClient, type JourneyRef } from '../client';
 import type { SqlProfileSource } from '../profile';
 import type { ProfileSource } from '../profile/types';
-import type { Client } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { connectTemporal } from '../client';
-import { connectionOptionsOf, loadConfig, type JourneysConfig } from '../config';
-import { JourneyError } from '../errors';
+import {
+  connectionOptionsOf,
+  loadConfig,
+  workerTuningOf,
+  type JourneysConfig,
+  type WorkerTuningInput,
+} from '../config';
+import { bundleJourneys } from './bundle';
 import { checkJourneyExports } from './check-journeys';
+import { checkJourneysModule } from './load-journeys-module';
 import { createProviderActivities } from './providers';
 
-export interface JourneyWorkerOptions {
+/**
+ * How to create a worker. The tuning settings (`maxCachedWorkflows`, `maxConcurrentWorkflowTaskExecutions`,
+ * `maxConcurrentActivityTaskExecutions`, `maxConcurrentLocalActivityExecutions`, `workflowTaskPollers`,
+ * `activityTaskPollers`, `stickyQueueScheduleToStartTimeout`, `shutdownGraceTime`) override the same ones
+ * under `worker:` in `temporal.yaml`, which override the defaults (README, "Worker tuning").
+ */
+export interface JourneyWorkerOptions extends WorkerTuningInput {
   /** Loaded `temporal.yaml`; defaults to `loadConfig()`. */
   readonly config?: JourneysConfig;
   /** An existing connection (tests); otherwise one is opened per config and closed by `close()`. */
@@ -37,8 +50,6 @@ export interface JourneyWorkerOptions {
    * journey is exported under its workflow type.
    */
   readonly journeys?: Readonly<Record<string, unknown>>;
-  /** Concurrent workflow tasks and activities; Temporal's defaults otherwise. */
-  readonly maxConcurrentActivityTaskExecutions?: number;
 }
 
 /** A worker running journeys. `run()` until SIGINT/SIGTERM (handled by Temporal's runtime), or `shutdown()`. */
@@ -49,23 +60,6 @@ export interface JourneyWorker {
   shutdown(): void;
   /** Closes the connection if this worker opened it (after `run()` returned). */
   close(): Promise<void>;
-}
-
-const bundles = new Map<string, Promise<{ code: string }>>();
-
-/**
- * Bundles the journeys once per process (per path) and reuses the bundle for every worker created after.
- * Call it ahead of time to keep bundling off a worker's start.
- */
-export function bundleJourneys(workflowsPath: string): Promise<{ code: string }> {
-  const file = resolveModule(path.resolve(workflowsPath));
-  let bundle = bundles.get(file);
-  if (!bundle) {
-    bundle = bundleWorkflowCode({ workflowsPath: file, logger: quietLogger });
-    bundles.set(file, bundle);
-    bundle.catch(() => bundles.delete(file));
-  }
-  return bundle;
 }
 
 /**
@@ -79,7 +73,7 @@ export function bundleJourneys(workflowsPath: string): Promise<{ code: string }>
  * ```
  */
 export async function createJourneyWorker(options: JourneyWorkerOptions = {}): Promise<JourneyWorker> {
-  if (options.journeys) checkJourneyExports(options.journeys);
+  await checkJourneysAtStart(options);
   const config =
     options.config ??
     (options.connection && options.taskQueue && options.activities ? undefined : loadConfig());
@@ -130,8 +124,13 @@ export async function createJourneyWorker(options: JourneyWorkerOptions = {}): P
           gate: { client: gateClient as Client, taskQueue },
         })),
       ...campaigns,
+      // The SDK's own activities, whatever else the worker was given: a run reads the customer's inbox.
+      readInbox: createInboxReader({
+        client: gateClient ?? new Client({ connection, namespace: namespace ?? 'default' }),
+      }),
     },
-    maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions,
+    // Options over temporal.yaml's `worker:` over our defaults (a cache sized for many sleeping journeys).
+    ...workerTuningOf(config?.worker, options, config?.file),
   });
   return {
     worker,
@@ -144,33 +143,15 @@ export async function createJourneyWorker(options: JourneyWorkerOptions = {}): P
   };
 }
 
-/** A module path as the bundler takes it: compiled (`.js`) or TypeScript source (`.ts`), file or folder. */
-function resolveModule(base: string): string {
-  const candidates = [
-    base,
-    `${base}.ts`,
-    `${base}.js`,
-    path.join(base, 'index.ts'),
-    path.join(base, 'index.js'),
-  ];
-  const found = candidates.find((file) => existsSync(file) && statSync(file).isFile());
-  if (!found) {
-    throw new JourneyError(
-      'JOURNEY_INVALID',
-      `No journeys module at ${base} (looked for ${candidates
-        .slice(1)
-        .map((c) => path.basename(c))
-        .join(', ')}).`,
-    );
-  }
-  return found;
+/**
+ * Refuses to start on a bad or duplicate journey (`JourneyDefinitionError`), before any connection is
+ * opened or task polled: in the sandbox it would fail workflow tasks instead. The journeys module is loaded
+ * and checked in Node even when `journeys` is not passed, since it is what the bundle runs.
+ */
+async function checkJourneysAtStart(options: JourneyWorkerOptions): Promise<void> {
+  if (options.journeys) checkJourneyExports(options.journeys);
+  // A prebuilt bundle without its path leaves no module to load here.
+  const modulePath =
+    options.workflowsPath ?? (options.workflowBundle ? undefined : path.resolve('workflows'));
+  if (modulePath !== undefined) await checkJourneysModule(modulePath);
 }
-
-const quietLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (message: string) => console.warn(message),
-  error: (message: string) => console.error(message),
-};

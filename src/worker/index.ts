@@ -8,7 +8,8 @@
  * await worker.run();
  * ```
  */
-export { bundleJourneys, createJourneyWorker } from './create-journey-worker';
+export { bundleJourneys } from './bundle';
+export { createJourneyWorker } from './create-journey-worker';
 export type { JourneyWorker, JourneyWorkerOptions } from './create-journey-worker';
 export { createProviderActivities } from './providers';
 export type { ProviderActivitiesOptions } from './providers';

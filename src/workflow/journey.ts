@@ -4,7 +4,11 @@ import {
   condition,
   defineQuery,
   defineSignal,
+  inWorkflowContext,
   isCancellation,
+  log,
+  patched,
+  proxyLocalActivities,
   setHandler,
   sleep as wfSleep,
   TemporalFailure,
@@ -13,9 +17,12 @@ import {
 } from '@temporalio/workflow';
 import type { AnyEventDefinition, EventOf } from '../events';
 import { EVENT_SIGNAL } from '../events';
+import type { KeptItem, ReadRequest } from '../inbox';
 import {
   defineJourney,
   EXIT_SIGNAL,
+  idProblem,
+  journeyWorkflowId,
   OUTCOME,
   journeySearchAttributes as attrs,
   STATE_QUERY,
@@ -59,6 +66,23 @@ const RESERVED: readonly string[] = ['converted', 'exited', 'failed'];
 const TRIGGER_WAIT = '1 minute';
 
 /**
+ * Runs started before event ordering existed apply each event on arrival and read no inbox: the patch keeps
+ * their histories replaying, while every run started on this code orders its events (README, "How events
+ * are ordered").
+ */
+export const ORDERING_PATCH = 'temporal-journeys.ordered-events';
+
+/** The inbox read at a run's start: a local activity, so it costs one marker in the history. */
+const inbox = proxyLocalActivities<{
+  readInbox(
+    request: ReadRequest & { readonly customerId: string; readonly runId: string },
+  ): Promise<KeptItem[]>;
+}>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '200 milliseconds', maximumAttempts: 5 },
+});
+
+/**
  * Declares a journey. The body is a plain async function that sleeps, waits for events and sends through
  * named steps; the goal event ends it from wherever it is with outcome `converted` (or `goalOutcome`). The
  * body may return an outcome of its own (`return 'lapsed'`); returning nothing is `completed`.
@@ -88,7 +112,18 @@ export function journey<
   options: JourneyOptions<TTrigger, TGoal, TEvents>,
   body: (context: JourneyContext<TTrigger>) => Promise<void | string>,
 ): Journey<TTrigger> {
-  const definition = defineJourney(name, options);
+  let definition: JourneyDefinition;
+  try {
+    definition = defineJourney(name, options);
+  } catch (err) {
+    if (!inWorkflowContext()) throw err;
+    // Inside the sandbox a throw here would fail the workflow task of every journey in the bundle; the
+    // worker refuses such a bundle at start, and should one run anyway only this journey's runs fail.
+    const message = err instanceof Error ? err.message : String(err);
+    const broken = (): Promise<JourneyState> =>
+      Promise.reject(ApplicationFailure.nonRetryable(message, 'JOURNEY_INVALID'));
+    return Object.assign(broken, { definition: { name } as JourneyDefinition });
+  }
   const workflow = async (input: JourneyInput): Promise<JourneyState> => run(definition, input, body as Body);
   Object.defineProperty(workflow, 'name', { value: definition.workflowType });
   return Object.assign(workflow, { definition });
@@ -104,12 +139,11 @@ async function run(definition: JourneyDefinition, input: JourneyInput, body: Bod
       'JOURNEY_INVALID',
     );
   }
-  const runtime = new JourneyRuntime(definition, input);
+  const ordered = patched(ORDERING_PATCH);
+  const runtime = new JourneyRuntime(definition, input, ordered);
   installRuntime(runtime);
   setHandler(eventSignal, (raw) => runtime.receive(raw));
-  setHandler(exitSignal, (request) =>
-    runtime.end({ outcome: 'exited', reason: String(request?.reason ?? 'exit') }),
-  );
+  setHandler(exitSignal, (request) => runtime.receiveExit(request));
   setHandler(stateQuery, () => runtime.state());
   if (workflowInfo().typedSearchAttributes.get(attrs.journeyName) === undefined) {
     // Started by something other than this client (another language, the CLI): tag it all the same.
@@ -118,12 +152,21 @@ async function run(definition: JourneyDefinition, input: JourneyInput, body: Bod
       { key: attrs.customerId, value: input.customer.id },
     ]);
   }
+  if (runtime.order) {
+    const problem = idProblem(input.customer.id);
+    if (problem) fail(definition, `its customer id ${JSON.stringify(input.customer.id)} ${problem}`);
+    // A keyed reactive journey's id is known once its trigger is.
+    if (!definition.trigger || !definition.key) checkWorkflowId(definition, input.customer.id, input.key);
+    await readInbox(runtime);
+    void runtime.order.run((arrival, at) => runtime.apply(arrival, at));
+  }
 
   if (definition.trigger) {
-    const arrived = await condition(
-      () => runtime.trigger !== undefined || runtime.ending !== undefined,
-      TRIGGER_WAIT,
-    );
+    const started = () => runtime.trigger !== undefined || runtime.ending !== undefined;
+    // A trigger in the order window is applied once its window passes: no need for a timer to bound it.
+    const arrived = runtime.order?.holds(definition.trigger.name)
+      ? (await condition(started), true)
+      : await condition(started, TRIGGER_WAIT);
     if (!arrived) {
       throw ApplicationFailure.nonRetryable(
         `Journey "${definition.name}" (${workflowInfo().workflowId}) started without its trigger "${definition.trigger.name}"; start it with emit().`,
@@ -132,7 +175,7 @@ async function run(definition: JourneyDefinition, input: JourneyInput, body: Bod
     }
   }
 
-  if (runtime.trigger && definition.key) runtime.key = definition.key(runtime.trigger as never);
+  if (runtime.trigger && definition.key) runtime.key = keyOf(runtime, definition);
   else if (definition.keyed) runtime.key = input.key;
   let returned: string | void = undefined;
   try {
@@ -163,6 +206,12 @@ async function run(definition: JourneyDefinition, input: JourneyInput, body: Bod
   } finally {
     runtime.bodyScope = undefined;
   }
+  if (runtime.order && !runtime.ending) {
+    // The body returned at this instant of its clock: what happened before it (a goal still in its order
+    // window) still counts; what happened after does not.
+    runtime.order.horizon = runtime.order.logicalNow();
+    await runtime.order.catchUp();
+  }
   runtime.finish(runtime.ending?.outcome ?? (typeof returned === 'string' ? returned : 'completed'));
 
   const { reentry } = definition;
@@ -172,4 +221,65 @@ async function run(definition: JourneyDefinition, input: JourneyInput, body: Bod
     await wfSleep(hold);
   }
   return runtime.state();
+}
+
+/** The key a keyed reactive journey reads from its trigger, checked like the client checks it. */
+function keyOf(runtime: JourneyRuntime, definition: JourneyDefinition): string {
+  let key: unknown;
+  try {
+    key = (definition.key as (event: unknown) => unknown)(runtime.trigger);
+  } catch (err) {
+    if (!runtime.order) throw err;
+    fail(
+      definition,
+      `its key function threw on the trigger: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+  if (!runtime.order) return key as string;
+  const problem = idProblem(key);
+  if (problem) fail(definition, `the key its trigger gives, ${JSON.stringify(key)}, ${problem}`);
+  checkWorkflowId(definition, runtime.customerId, key as string);
+  return key as string;
+}
+
+/**
+ * A run reachable only under its own id: `journey/<journey>/<customer>[/<key>]`. One started from outside
+ * under another id would never receive an event; it fails at once, saying what the id should be.
+ */
+function checkWorkflowId(definition: JourneyDefinition, customerId: string, key: string | undefined): void {
+  // A replayer may run a history under another id (Temporal's defaults to "fake"). A run that passed the
+  // check issued no command for it, so skipping it in replay replays the same; one that failed never ran.
+  if (workflowInfo().unsafe.isReplaying) return;
+  const expected = journeyWorkflowId(definition.name, customerId, key);
+  const actual = workflowInfo().workflowId;
+  if (actual === expected) return;
+  fail(
+    definition,
+    `it runs as workflow id "${actual}", but its customer${key === undefined ? '' : ' and key'} make its id "${expected}", so no event could reach it; start it with emit()/enroll(), or with workflow id "${expected}"`,
+  );
+}
+
+function fail(definition: JourneyDefinition, why: string): never {
+  throw ApplicationFailure.nonRetryable(
+    `Journey "${definition.name}" cannot run: ${why}.`,
+    'JOURNEY_INVALID',
+  );
+}
+
+/** What the inbox kept for this run before it started (an event sent a moment before its trigger). */
+async function readInbox(runtime: JourneyRuntime): Promise<void> {
+  try {
+    const kept = await inbox.readInbox({
+      customerId: runtime.customerId,
+      journey: runtime.definition.name,
+      workflowId: workflowInfo().workflowId,
+      runId: workflowInfo().runId,
+    });
+    for (const item of kept)
+      runtime.receiveKept(item.kind === 'event' ? item : { kind: 'exit', ...item.exit });
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    // Without it the run still orders what reaches it; only events sent before it started are missed.
+    log.warn('Journey could not read the customer inbox', { journey: runtime.definition.name, err });
+  }
 }

@@ -1,6 +1,7 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
   isCancellation,
   proxyActivities,
   TimeoutFailure,
@@ -13,6 +14,7 @@ import {
   type Channel,
   type ChannelActivityOptions,
   type Duration,
+  type JourneyInput,
   type SendContext,
   type SendOptions,
   type SendResult,
@@ -57,20 +59,6 @@ function activityOf(runtime: JourneyRuntime, channel: Channel): SendActivity {
   return proxyActivities<Record<string, SendActivity>>(options)[type] as SendActivity;
 }
 
-/**
- * A marketing send in the holdout group of a split: recorded as skipped, so the group's path matches the
- * others'. Transactional messages (a receipt, a payment notice) and hand-offs (webhooks) still go out.
- */
-function heldOut(
-  runtime: JourneyRuntime,
-  channel: Channel,
-  context: SendContext,
-  options: SendOptions,
-): SendResult | undefined {
-  const marketing = (options.category ?? 'marketing') === 'marketing';
-  return runtime.holdout && marketing ? skipped(runtime, channel, context.step, 'holdout') : undefined;
-}
-
 function sendContext(runtime: JourneyRuntime, caller: string): SendContext {
   const current = runtime.currentStep;
   if (!current)
@@ -89,8 +77,9 @@ function sendContext(runtime: JourneyRuntime, caller: string): SendContext {
 
 /**
  * Runs a send and records it in the journey's state. A permanent rejection, or a send that gave up after
- * its retries, comes back as `failed` for the journey to branch on; only cancellation (a goal arriving,
- * an exit) propagates.
+ * its retries, comes back as `failed` for the journey to branch on; only cancellation propagates. On
+ * ordered runs a send once started is not cancelled: a goal or an exit arriving meanwhile takes effect
+ * after it, so the journey's state always holds what the provider sent.
  */
 async function deliver(
   runtime: JourneyRuntime,
@@ -98,33 +87,43 @@ async function deliver(
   step: string,
   send: () => Promise<SendResult>,
 ): Promise<SendResult> {
+  const done = runtime.sending();
   let result: SendResult;
   try {
-    result = await send();
+    result = runtime.order ? await CancellationScope.nonCancellable(send) : await send();
   } catch (err) {
-    if (!(err instanceof ActivityFailure) || isCancellation(err)) throw err;
-    const cause = err.cause;
-    result =
-      cause instanceof ApplicationFailure
-        ? {
-            status: 'failed',
-            channel,
-            reason: cause.nonRetryable ? (cause.type ?? 'rejected') : 'gave_up',
-            message: cause.message,
-          }
-        : {
-            status: 'failed',
-            channel,
-            reason: cause instanceof TimeoutFailure ? 'gave_up' : 'failed',
-            message: cause?.message ?? err.message,
-          };
+    if (!(err instanceof ActivityFailure) || isCancellation(err)) {
+      done();
+      throw err;
+    }
+    result = failure(channel, err);
   }
-  return record(runtime, result, step);
+  record(runtime, result, step);
+  done();
+  return result;
+}
+
+/** What a failed send activity means to the journey: rejected for good, or given up after retries. */
+function failure(channel: Channel, err: ActivityFailure): SendResult {
+  const cause = err.cause;
+  return cause instanceof ApplicationFailure
+    ? {
+        status: 'failed',
+        channel,
+        reason: cause.nonRetryable ? (cause.type ?? 'rejected') : 'gave_up',
+        message: cause.message,
+      }
+    : {
+        status: 'failed',
+        channel,
+        reason: cause instanceof TimeoutFailure ? 'gave_up' : 'failed',
+        message: cause?.message ?? err.message,
+      };
 }
 
 /** Keeps a send in the journey's state, with its step and journey time, and returns it. */
 function record(runtime: JourneyRuntime, result: SendResult, step: string): SendResult {
-  runtime.sends.push({ ...result, step, at: new Date(runtime.journeyNow()).toISOString() });
+  runtime.recordSend({ ...result, step, at: new Date(runtime.journeyNow()).toISOString() });
   return result;
 }
 
@@ -146,6 +145,52 @@ function skipped(runtime: JourneyRuntime, channel: Channel, step: string, reason
 }
 
 /**
+ * How each kind of channel sends: the customer address it needs (and the reason it is skipped without one),
+ * whether it asks the customer's contact first, and whether a split's holdout skips it. Hand-offs (webhooks,
+ * custom channels) are neither gated nor held out.
+ */
+const CHANNELS = {
+  email: { address: (c) => c.email, missing: 'no_email_address', gated: true, heldOut: true },
+  sms: { address: (c) => c.phone, missing: 'no_phone_number', gated: true, heldOut: true },
+  push: { gated: true, heldOut: true },
+  webhook: { gated: false, heldOut: false },
+  custom: { gated: false, heldOut: false },
+} satisfies Record<
+  'email' | 'sms' | 'push' | 'webhook' | 'custom',
+  {
+    readonly address?: (customer: JourneyInput['customer']) => string | undefined;
+    readonly missing?: string;
+    readonly gated: boolean;
+    readonly heldOut: boolean;
+  }
+>;
+
+type Kind = keyof typeof CHANNELS;
+
+/** One send, whatever the channel: named by its step, held out, skipped, gated, then delivered. */
+async function dispatch(
+  kind: Kind,
+  channel: Channel,
+  caller: string,
+  options: SendOptions,
+  request: (context: SendContext, to: string | undefined) => object,
+): Promise<SendResult> {
+  const runtime = currentRuntime(caller);
+  const context = sendContext(runtime, caller);
+  const spec: (typeof CHANNELS)[Kind] = CHANNELS[kind];
+  await runtime.beforeAction();
+  const marketing = (options.category ?? 'marketing') === 'marketing';
+  // A marketing send in a split's holdout: recorded as skipped, so the group's path matches the others'.
+  if (spec.heldOut && runtime.holdout && marketing) return skipped(runtime, channel, context.step, 'holdout');
+  const to = 'address' in spec ? spec.address(runtime.input.customer) : undefined;
+  if ('address' in spec && !to) return skipped(runtime, channel, context.step, spec.missing);
+  const send = () => activityOf(runtime, channel)(request(context, to));
+  return spec.gated
+    ? gated(runtime, channel, context, options, send)
+    : deliver(runtime, channel, context.step, send);
+}
+
+/**
  * Sends through the worker's channels. Call inside `step()`: each send is an activity (`sendEmail`, `sendSms`, …)
  * whose idempotency key derives from workflow id + run id + step + pass and reaches the provider, so a
  * retry or a worker killed mid-send never sends twice. Every send is recorded in the journey's state with
@@ -156,64 +201,40 @@ export const send = {
    * Emails the customer with a template registered on the worker. `skipped` when the customer has no
    * email address; `failed` with the provider's reason for a permanent rejection.
    */
-  async email(
+  email(
     template: string,
     data: Record<string, unknown> = {},
     options: SendOptions = {},
   ): Promise<SendResult> {
-    const runtime = currentRuntime('send.email');
-    const context = sendContext(runtime, 'send.email');
-    const to = runtime.input.customer.email;
-    const held = heldOut(runtime, 'email', context, options);
-    if (held) return held;
-    if (!to) return skipped(runtime, 'email', context.step, 'no_email_address');
-    return gated(runtime, 'email', context, options, () =>
-      activityOf(runtime, 'email')({ ...context, to, template, data, ...options }),
-    );
+    return dispatch('email', 'email', 'send.email', options, (context, to) => ({
+      ...context,
+      to,
+      template,
+      data,
+      ...options,
+    }));
   },
 
   /** Texts the customer. `skipped` when the customer has no phone number. */
-  async sms(body: string, options: SendOptions = {}): Promise<SendResult> {
-    const runtime = currentRuntime('send.sms');
-    const context = sendContext(runtime, 'send.sms');
-    const to = runtime.input.customer.phone;
-    const held = heldOut(runtime, 'sms', context, options);
-    if (held) return held;
-    if (!to) return skipped(runtime, 'sms', context.step, 'no_phone_number');
-    return gated(runtime, 'sms', context, options, () =>
-      activityOf(runtime, 'sms')({ ...context, to, body }),
-    );
+  sms(body: string, options: SendOptions = {}): Promise<SendResult> {
+    return dispatch('sms', 'sms', 'send.sms', options, (context, to) => ({ ...context, to, body }));
   },
 
   /** POSTs `payload`, signed, to the webhook target named in `temporal.yaml` (`channels.webhooks.<target>`). */
-  async webhook(target: string, payload: unknown): Promise<SendResult> {
-    const runtime = currentRuntime('send.webhook');
-    const context = sendContext(runtime, 'send.webhook');
-    return deliver(runtime, 'webhook', context.step, () =>
-      activityOf(runtime, 'webhook')({ ...context, target, payload }),
-    );
+  webhook(target: string, payload: unknown): Promise<SendResult> {
+    return dispatch('webhook', 'webhook', 'send.webhook', {}, (context) => ({ ...context, target, payload }));
   },
 
   /** A push notification to the customer's devices, through the worker's push channel. */
-  async push(
+  push(
     notification: { title: string; body: string; data?: Record<string, unknown> },
     options: SendOptions = {},
   ): Promise<SendResult> {
-    const runtime = currentRuntime('send.push');
-    const context = sendContext(runtime, 'send.push');
-    const held = heldOut(runtime, 'push', context, options);
-    if (held) return held;
-    return gated(runtime, 'push', context, options, () =>
-      activityOf(runtime, 'push')({ ...context, ...notification }),
-    );
+    return dispatch('push', 'push', 'send.push', options, (context) => ({ ...context, ...notification }));
   },
 
   /** Sends through a channel of your own, registered on the worker under `channel`. */
-  async via(channel: string, payload: unknown): Promise<SendResult> {
-    const runtime = currentRuntime('send.via');
-    const context = sendContext(runtime, 'send.via');
-    return deliver(runtime, channel, context.step, () =>
-      activityOf(runtime, channel)({ ...context, channel, payload }),
-    );
+  via(channel: string, payload: unknown): Promise<SendResult> {
+    return dispatch('custom', channel, 'send.via', {}, (context) => ({ ...context, channel, payload }));
   },
 };

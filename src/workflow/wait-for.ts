@@ -1,5 +1,5 @@
-import { condition } from '@temporalio/workflow';
-import type { AnyEventDefinition, EventOf } from '../events';
+import { CancellationScope, sleep as temporalSleep } from '@temporalio/workflow';
+import type { AnyEventDefinition, EventOf, JourneyEvent } from '../events';
 import { toMs, type Duration } from '../journey';
 import { currentRuntime } from './runtime';
 
@@ -11,7 +11,9 @@ export type WaitForOptions = { readonly within: Duration } | { readonly until: D
  * buffered from the moment the journey starts, so one that arrived while the journey slept or sent is
  * returned at once. Each event is returned once.
  *
- * The events must be listed in the journey's `events` option: only those are routed to it.
+ * The events must be listed in the journey's `events` option: only those are routed to it. Events apply
+ * in the order of their `at` (README, "How events are ordered"): when the wait times out, one that reached
+ * the journey before the deadline but still waits out its order window is applied first, and returned.
  *
  * @example
  * ```ts
@@ -34,19 +36,41 @@ export async function waitFor<TDef extends AnyEventDefinition>(
       `Journey "${runtime.definition.name}" waits for ${unrouted.join(', ')} without listing it in its \`events\` option, so it would never arrive.`,
     );
   }
-  const index = () => runtime.buffer.findIndex((e) => types.includes(e.type));
+  const take = () => {
+    const at = runtime.buffer.findIndex((e) => types.includes(e.type));
+    return at < 0 ? undefined : runtime.buffer.splice(at, 1)[0];
+  };
+  const wait =
+    'within' in options
+      ? toMs(options.within)
+      : Math.max(0, new Date(options.until).getTime() - runtime.journeyNow());
+  if (Number.isNaN(wait))
+    throw new TypeError(`waitFor(): "${String((options as { until: unknown }).until)}" is not a date.`);
+
+  const buffered = take();
+  if (buffered || wait <= 0) return buffered as EventOf<TDef> | undefined;
+  let got: JourneyEvent | undefined;
+  let withdraw = () => undefined as void;
+  const arrived = new Promise<void>((resolve) => {
+    withdraw = runtime.wait(types, (event) => {
+      got = event;
+      resolve();
+    });
+  });
   runtime.waitingFor = types;
   try {
-    const wait =
-      'within' in options
-        ? toMs(options.within)
-        : Math.max(0, new Date(options.until).getTime() - runtime.journeyNow());
-    if (Number.isNaN(wait))
-      throw new TypeError(`waitFor(): "${String((options as { until: unknown }).until)}" is not a date.`);
-    if (index() < 0 && wait > 0) await condition(() => index() >= 0, runtime.scaled(wait));
+    await CancellationScope.cancellable(async () => {
+      try {
+        await Promise.race([temporalSleep(runtime.scaled(wait)), arrived]);
+      } finally {
+        CancellationScope.current().cancel(); // the timer, when the event came first
+      }
+    });
+    // Timed out: what reached the journey before the deadline and still waits out its window goes first.
+    if (!got) await runtime.order?.catchUp();
   } finally {
     runtime.waitingFor = null;
+    withdraw();
   }
-  const at = index();
-  return at < 0 ? undefined : (runtime.buffer.splice(at, 1)[0] as EventOf<TDef>);
+  return got as EventOf<TDef> | undefined;
 }

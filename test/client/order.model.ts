@@ -48,17 +48,12 @@ export function expected(scenario: Scenario): Expected {
     if (event.kind === 'goal') return { outcome: 'converted', emails: [] };
     if (event.kind === 'exit') return { outcome: 'exited', emails: [] };
   }
-  const first = byRank(scenario.phase2).find((e) => e.kind !== 'trigger');
-  switch (first?.kind) {
-    case 'click':
-      return { outcome: 'clicked', emails: [trigger.item] };
-    case 'goal':
-      return { outcome: 'converted', emails: [trigger.item] };
-    case 'exit':
-      return { outcome: 'exited', emails: [trigger.item] };
-    default:
-      return { outcome: 'completed', emails: [trigger.item, 'nudge'] };
-  }
+  // After the reminder, the first click, goal or exit by `at` decides; none, and the nudge goes out.
+  const first = byRank(scenario.phase2)[0]?.kind;
+  if (first === 'click') return { outcome: 'clicked', emails: [trigger.item] };
+  if (first === 'goal') return { outcome: 'converted', emails: [trigger.item] };
+  if (first === 'exit') return { outcome: 'exited', emails: [trigger.item] };
+  return { outcome: 'completed', emails: [trigger.item, 'nudge'] };
 }
 
 /** Events of one phase: the given kinds, each present or not, in random `at` and sending orders. */

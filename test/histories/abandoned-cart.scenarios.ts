@@ -24,10 +24,12 @@ async function until(journeys: JourneyClient, name: string, done: (s: Awaited<Re
   throw new Error(`journey of ${name} did not reach the point to record`);
 }
 
-async function pastEmail(t: JourneyTestEnvironment, journeys: JourneyClient, name: string): Promise<void> {
+/** Past the reminder email; returns the email's message id (a click names it). */
+async function pastEmail(t: JourneyTestEnvironment, journeys: JourneyClient, name: string): Promise<string> {
   await t.env.sleep('61 minutes');
-  await t.outbox.waitFor((m) => m.channel === 'email' && m.to.includes(customer(name).email));
+  const [email] = await t.outbox.waitFor((m) => m.channel === 'email' && m.to.includes(customer(name).email));
   await until(journeys, name, (s) => s.waitingFor !== null);
+  return email!.id;
 }
 
 export const abandonedCartScenarios: HistoryScenario[] = [
@@ -71,8 +73,8 @@ export const abandonedCartScenarios: HistoryScenario[] = [
     name: 'abandoned-cart--clicked',
     run: async ({ journeys, t }) => {
       const id = await abandon(journeys, 'clicker');
-      await pastEmail(t, journeys, 'clicker');
-      await journeys.emit({ id: 'click', type: 'email.clicked', customer: customer('clicker').id, data: { key: cart.cartId } });
+      const messageId = await pastEmail(t, journeys, 'clicker');
+      await journeys.emit({ id: 'click', type: 'email.clicked', customer: customer('clicker').id, data: { messageId, key: cart.cartId } });
       await t.env.client.workflow.getHandle(id).result();
       return id;
     },

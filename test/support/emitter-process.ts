@@ -29,10 +29,7 @@ async function main(): Promise<void> {
   for await (const line of createInterface({ input: process.stdin })) {
     if (!line.trim()) continue;
     const command = JSON.parse(line) as Command;
-    const run =
-      command.op === 'emit'
-        ? journeys.emit(command.input)
-        : journeys.exit(raceCart, command.input as { customerId: string; key: string });
+    const run = command.op === 'emit' ? journeys.emit(command.input) : journeys.exit(raceCart, command.input);
     run.then(
       (result) => answer({ seq: command.seq, ok: true, result }),
       (err: unknown) =>

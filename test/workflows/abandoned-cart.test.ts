@@ -98,12 +98,9 @@ test('a click after the email: no SMS, outcome completed', async () => {
   await t.run(async ({ journeys }) => {
     await journeys.emit({ type: 'cart.abandoned', customer: c, data: cart('k3') });
     await t.env.sleep('61 minutes');
-    await t.outbox.waitFor((m) => m.channel === 'email' && m.to.includes(c.email));
-    await journeys.emit({
-      type: 'email.clicked',
-      customer: c.id,
-      data: { key: 'k3', url: 'https://shop.example/cart/k3' },
-    });
+    const [email] = await t.outbox.waitFor((m) => m.channel === 'email' && m.to.includes(c.email));
+    // The customer clicks: Resend's signed webhook names the message, which the journey sent.
+    expect(await t.fakes.resend.click(email!.id, 'https://shop.example/cart/k3')).toBe(200);
     const handle = t.env.client.workflow.getHandle(
       journeys.workflowId(abandonedCart, { customerId: c.id, key: 'k3' }),
     );
@@ -121,11 +118,12 @@ test('the same event id twice is handled once; the same cart abandoned twice is 
     await journeys.emit({ type: 'cart.abandoned', customer: c, data: cart('k4') }); // abandoned again: new id
     const clickId = 'click-once';
     await t.env.sleep('61 minutes');
-    await t.outbox.waitFor((m) => m.channel === 'email' && m.to.includes(c.email));
+    const [email] = await t.outbox.waitFor((m) => m.channel === 'email' && m.to.includes(c.email));
     const workflowId = journeys.workflowId(abandonedCart, { customerId: c.id, key: 'k4' });
     // A click buffered twice under one id would satisfy two waitFor calls; handled once, it satisfies one.
-    await journeys.emit({ id: clickId, type: 'email.clicked', customer: c.id, data: { key: 'k4' } });
-    await journeys.emit({ id: clickId, type: 'email.clicked', customer: c.id, data: { key: 'k4' } });
+    const click = { messageId: email!.id, journey: 'abandoned-cart', step: 'reminder-email', key: 'k4' };
+    await journeys.emit({ id: clickId, type: 'email.clicked', customer: c.id, data: click });
+    await journeys.emit({ id: clickId, type: 'email.clicked', customer: c.id, data: click });
     const result = (await t.env.client.workflow.getHandle(workflowId).result()) as JourneyState;
     expect(result.outcome).toBe('completed');
     expect(t.outbox.emails(c.email)).toHaveLength(1);
@@ -139,27 +137,78 @@ test('the same event id twice is handled once; the same cart abandoned twice is 
   });
 });
 
-test('an event emitted while the journey is inside a send is seen by the waitFor after it', async () => {
+test('a delivery event that arrives while its send is in flight waits for the send, then reaches the waitFor', async () => {
   const c = customer();
-  t.fakes.resend.latencyMs = 1_000; // the send is in flight for a second of real time
+  // Resend accepts the email (its webhooks go out) but answers a second later: the click races the answer.
+  t.fakes.resend.answerDelayMs = 1_000;
   try {
     await t.run(async ({ journeys }) => {
-      const inFlight = t.fakes.resend.nextRequest();
       await journeys.emit({ type: 'cart.abandoned', customer: c, data: cart('k5') });
       const handle = t.env.client.workflow.getHandle(
         journeys.workflowId(abandonedCart, { customerId: c.id, key: 'k5' }),
       );
       const result = handle.result(); // lets the server skip the first hour
-      await inFlight;
-      expect(t.outbox.emails(c.email)).toHaveLength(0); // the provider has not answered yet
-      await journeys.emit({ type: 'email.clicked', customer: c.id, data: { key: 'k5' } });
+      const [email] = await t.outbox.waitFor((m) => m.channel === 'email' && m.to.includes(c.email));
+      expect(await t.fakes.resend.click(email!.id, 'https://shop.example/cart/k5')).toBe(200);
       const state = (await result) as JourneyState;
       expect(state.steps.map((s) => s.name)).toEqual(['reminder-email']);
+      expect(state.rejectedEvents).toBe(0);
       expect(t.outbox.emails(c.email)).toHaveLength(1);
       expect(t.outbox.sms(c.phone)).toHaveLength(0);
     });
   } finally {
-    t.fakes.resend.latencyMs = 0;
+    t.fakes.resend.answerDelayMs = 0;
+  }
+});
+
+test('a delivery event about a message the run never sent, or with no message, is rejected and counted', async () => {
+  const c = customer();
+  await t.run(async ({ journeys }) => {
+    await journeys.emit({ type: 'cart.abandoned', customer: c, data: cart('k10') });
+    const id = journeys.workflowId(abandonedCart, { customerId: c.id, key: 'k10' });
+    await t.env.sleep('61 minutes');
+    await t.outbox.waitFor((m) => m.channel === 'email' && m.to.includes(c.email));
+    // Straight at the run, bypassing the client: no message id, another message's id, a field it lacks.
+    const now = new Date(await t.env.currentTimeMs()).toISOString();
+    for (const [n, data] of [{ nope: 1 }, { messageId: 'not-ours', key: 'k10' }, { key: 'k10' }].entries())
+      await t.env.client.workflow.getHandle(id).signal(EVENT_SIGNAL, {
+        id: `forged-${n}`,
+        type: 'email.clicked',
+        customerId: c.id,
+        data,
+        at: now,
+      });
+    const result = (await t.env.client.workflow.getHandle(id).result()) as JourneyState;
+    expect(result.rejectedEvents).toBe(3);
+    expect(result.steps.map((s) => s.name)).toEqual(['reminder-email', 'reminder-sms']); // no click counted
+  });
+});
+
+test('an exit while Resend is still answering: the email that went out is in the state, and nothing after it', async () => {
+  const c = customer();
+  t.fakes.resend.answerDelayMs = 1_500;
+  try {
+    await t.run(async ({ journeys }) => {
+      await journeys.emit({ type: 'cart.abandoned', customer: c, data: cart('k11') });
+      const id = journeys.workflowId(abandonedCart, { customerId: c.id, key: 'k11' });
+      const result = t.env.client.workflow.getHandle(id).result();
+      await t.outbox.waitFor((m) => m.channel === 'email' && m.to.includes(c.email));
+      // The provider has the email; its answer is still on the way when the customer is taken out.
+      const { status } = await journeys.exit(abandonedCart, {
+        customerId: c.id,
+        key: 'k11',
+        reason: 'support',
+      });
+      expect(status).toBe('delivered');
+      const state = (await result) as JourneyState;
+      expect(state.outcome).toBe('exited');
+      expect(state.sends.map((s) => [s.step, s.status])).toEqual([['reminder-email', 'sent']]);
+      expect(state.sends[0]).toMatchObject({ messageId: t.outbox.emails(c.email)[0]!.id });
+      expect(t.outbox.emails(c.email)).toHaveLength(1);
+      expect(t.outbox.sms(c.phone)).toHaveLength(0);
+    });
+  } finally {
+    t.fakes.resend.answerDelayMs = 0;
   }
 });
 
@@ -244,7 +293,7 @@ test('a service in another language can start a journey with the raw signal-with
           type: 'cart.abandoned',
           customerId: c.id,
           data: cart('k9'),
-          at: new Date().toISOString(),
+          at: new Date(await t.env.currentTimeMs()).toISOString(), // the test server's clock
         },
       ],
     });

@@ -1,0 +1,97 @@
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { JourneyError } from '../errors';
+
+/**
+ * The SDK's own workflows, bundled with every journeys module: the customer's contact (the send gate), the
+ * inbox (events that reached no run yet) and the campaign sweep. A module that exports one of them too
+ * (older ones export `contact`) wins over this list, which is the same code.
+ */
+const SDK_WORKFLOWS: readonly { readonly name: string; readonly file: string }[] = [
+  { name: 'contact', file: path.join(__dirname, '..', 'contact', 'contact-workflow') },
+  { name: 'journeyInbox', file: path.join(__dirname, '..', 'inbox', 'inbox-workflow') },
+  { name: 'campaignSweep', file: path.join(__dirname, '..', '..', 'workflows', 'campaign-sweep') },
+];
+
+/** The node_modules folder that holds this SDK's Temporal packages. */
+const NODE_MODULES = path.resolve(
+  path.dirname(require.resolve('@temporalio/workflow/package.json')),
+  '..',
+  '..',
+);
+
+const bundles = new Map<string, Promise<{ code: string }>>();
+
+/**
+ * Bundles the journeys once per process (per path), with the SDK's own workflows, and reuses the bundle for
+ * every worker created after. Call it ahead of time to keep bundling off a worker's start.
+ */
+export function bundleJourneys(workflowsPath: string): Promise<{ code: string }> {
+  const file = resolveModule(path.resolve(workflowsPath));
+  let bundle = bundles.get(file);
+  if (!bundle) {
+    bundle = bundleWorkflowCode({
+      workflowsPath: entryFor(file),
+      logger: quietLogger,
+      // The entry lives in a temporary folder: resolve packages from where this SDK's are installed too.
+      webpackConfigHook: (config) => ({
+        ...config,
+        resolve: {
+          ...config.resolve,
+          modules: [...(config.resolve?.modules ?? ['node_modules']), NODE_MODULES],
+        },
+      }),
+    });
+    bundles.set(file, bundle);
+    bundle.catch(() => bundles.delete(file));
+  }
+  return bundle;
+}
+
+/** A module re-exporting the user's journeys and the SDK's workflows: what the bundle is built from. */
+function entryFor(file: string): string {
+  const dir = path.join(os.tmpdir(), `temporal-journeys-entry-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  const entry = path.join(dir, `${bundles.size}-${path.basename(file).replace(/\W/g, '_')}.js`);
+  const lines = [
+    `export * from ${JSON.stringify(withoutExtension(file))};`,
+    ...SDK_WORKFLOWS.map((w) => `export { ${w.name} } from ${JSON.stringify(resolveModule(w.file))};`),
+  ];
+  writeFileSync(entry, `${lines.join('\n')}\n`);
+  return entry;
+}
+
+const withoutExtension = (file: string) => file.replace(/\.(ts|js)$/, '');
+
+/** A module path as the bundler takes it: compiled (`.js`) or TypeScript source (`.ts`), file or folder. */
+export function resolveModule(base: string): string {
+  const candidates = [
+    base,
+    `${base}.ts`,
+    `${base}.js`,
+    path.join(base, 'index.ts'),
+    path.join(base, 'index.js'),
+  ];
+  const found = candidates.find((file) => existsSync(file) && statSync(file).isFile());
+  if (!found) {
+    throw new JourneyError(
+      'JOURNEY_INVALID',
+      `No journeys module at ${base} (looked for ${candidates
+        .slice(1)
+        .map((c) => path.basename(c))
+        .join(', ')}).`,
+    );
+  }
+  return found;
+}
+
+const quietLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+};
