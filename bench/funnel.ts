@@ -270,8 +270,10 @@ async function seed(connection: NativeConnection, client: Client, n: number): Pr
     started = Date.now();
     const later = Array.from({ length: n }, (_, i) => i).filter((i) => pathOf(i).then !== undefined);
     await eachInParallel(later, async (i) => {
-      if (pathOf(i).then === 'exit')
-        return journeys.exit(benchFunnel, { customerId: customerId(i), reason: 'bench' });
+      if (pathOf(i).then === 'exit') {
+        await journeys.exit(benchFunnel, { customerId: customerId(i), reason: 'bench' });
+        return;
+      }
       const { deliveries } = await journeys.emit({
         type: 'bench.purchased',
         customer: customerId(i),

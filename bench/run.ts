@@ -4,10 +4,14 @@
  *   2. wall time of the abandoned-cart journey on the time-skipping server, worker already up.
  * Rounds alternate raw and ours so drift in the server (SQLite growing, JIT warming) hits both alike.
  *
- *   npm run bench [-- --ops 1000 --concurrency 32 --rounds 3 --many 20000 --only client,journey,send,gate,longest,many]
+ *   npm run bench [-- --ops 1000 --concurrency 32 --rounds 3 --many 20000 --only client,journey,send,gate,longest,inbox,many]
  *   npm run bench -- --only funnel [--funnel-runs 20000 --funnel-rounds 5]
+ *   npm run bench -- --only memory [--memory-journeys 5000 --memory-sizes sdk,100,250,default,1000 --memory-journey sleeper]
+ *   npm run bench -- --only gate-stream [--stream-callers 10 --stream-updates 500 --stream-asks 500 --stream-journeys 5]
+ *   npm run bench -- --only gate-kills [--kill-journeys 100 --kills 6]
  *
- * `funnel` seeds its runs for minutes first, so it runs only when named in `--only`.
+ * `funnel` seeds its runs for minutes first, `gate-stream` streams at one contact and `gate-kills` kills
+ * workers for a minute or more, so they run only when named in `--only`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -33,7 +37,12 @@ import { createResendEmail, OPEN_POLICY } from '../activities';
 import { abandonedCart } from '../workflows/abandoned-cart';
 import { enrollManyBench } from './enroll-many';
 import { funnelBench } from './funnel';
+import { gateKillsBench } from './gate-kills';
+import { inboxBench } from './inbox';
+import { gateSendBench } from './gate-send';
+import { gateStreamBench } from './gate-stream';
 import { longestJourneyBench } from './longest-journey';
+import { DEFAULT_MEMORY_SIZES, workerMemoryBench } from './worker-memory';
 
 const { values } = parseArgs({
   options: {
@@ -44,6 +53,15 @@ const { values } = parseArgs({
     many: { type: 'string', default: '20000' },
     'funnel-runs': { type: 'string', default: '20000' },
     'funnel-rounds': { type: 'string', default: '5' },
+    'stream-callers': { type: 'string', default: '10' },
+    'stream-updates': { type: 'string', default: '500' },
+    'stream-asks': { type: 'string', default: '500' },
+    'stream-journeys': { type: 'string', default: '5' },
+    'kill-journeys': { type: 'string', default: '100' },
+    kills: { type: 'string', default: '6' },
+    'memory-journeys': { type: 'string', default: '5000' },
+    'memory-sizes': { type: 'string', default: DEFAULT_MEMORY_SIZES.join(',') },
+    'memory-journey': { type: 'string', default: 'sleeper' },
     only: { type: 'string' },
   },
 });
@@ -287,9 +305,10 @@ async function sendOverheadBench(): Promise<void> {
 }
 
 /**
- * What the contact gate adds to a send on the dev server: `askContact` (update-with-start on the
- * customer's contact workflow, run by a real worker) then the email activity, against the email activity
- * alone, one message at a time, customers spread over 20 contacts.
+ * What the contact gate adds to a send on the dev server, as functions: `askContact` (an update of the
+ * customer's contact workflow, run by a real worker; update-with-start the first time) then the email
+ * activity, against the email activity alone, one message at a time, customers spread over 20 contacts.
+ * `gateSendBench` then measures the same inside journeys, where the activity round trips count too.
  */
 async function gateBench(): Promise<void> {
   const config = loadConfig();
@@ -364,12 +383,31 @@ async function main(): Promise<void> {
     client: devServerBench,
     journey: timeSkippingBench,
     send: sendOverheadBench,
-    gate: gateBench,
+    gate: async () => {
+      await gateBench();
+      await gateSendBench(Math.min(OPS, 100));
+    },
     longest: () => longestJourneyBench(JOURNEY_RUNS),
+    inbox: () => inboxBench(OPS, CONCURRENCY, ROUNDS),
     many: () => enrollManyBench(Number(values.many), CONCURRENCY, ROUNDS),
     funnel: () => funnelBench(Number(values['funnel-runs']), Number(values['funnel-rounds'])),
+    memory: () =>
+      workerMemoryBench({
+        journeys: Number(values['memory-journeys']),
+        sizes: values['memory-sizes'].split(','),
+        concurrency: CONCURRENCY,
+        journey: values['memory-journey'],
+      }),
+    'gate-stream': () =>
+      gateStreamBench({
+        callers: Number(values['stream-callers']),
+        updates: Number(values['stream-updates']),
+        asks: Number(values['stream-asks']),
+        journeys: Number(values['stream-journeys']),
+      }),
+    'gate-kills': () => gateKillsBench(Number(values['kill-journeys']), Number(values.kills)),
   };
-  const onlyWhenAsked = ['funnel']; // minutes of seeding: not part of the default run
+  const onlyWhenAsked = ['funnel', 'gate-stream', 'gate-kills', 'memory']; // minutes each: not part of the default run
   for (const [name, bench] of Object.entries(benches))
     if (values.only ? values.only.split(',').includes(name) : !onlyWhenAsked.includes(name)) await bench();
 }
