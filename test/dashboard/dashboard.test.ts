@@ -27,9 +27,10 @@ const artifacts = path.join(root, 'test-artifacts');
 async function crowd(address: string): Promise<void> {
   const connection = await Connection.connect({ address });
   try {
+    const client = new Client({ connection });
     const journeys = await createJourneyClient({
       journeys: [abandonedCart],
-      client: new Client({ connection }),
+      client,
       taskQueue: 'journeys',
       timeScale: 3600,
     });
@@ -56,10 +57,21 @@ async function crowd(address: string): Promise<void> {
         }),
       ),
     );
+    // Until the counts hold still: the thirty who did not order have passed the email step (each event
+    // waits out its order window first), and two looks a second apart agree.
+    const passed = async () =>
+      (await client.workflow.count('JourneyName = "abandoned-cart" AND JourneySteps = "reminder-email"'))
+        .count;
+    let last = -1;
+    for (let i = 0; i < 60; i++) {
+      const now = await passed();
+      if (now >= 30 && now === last) break;
+      last = now;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
   } finally {
     await connection.close();
   }
-  await new Promise((resolve) => setTimeout(resolve, 4_000));
 }
 
 let dev: ChildProcess;
