@@ -48,6 +48,8 @@ export interface GateKillsResult {
   readonly deferred: number;
   /** Journeys not finished when the scenario stopped waiting. */
   readonly unfinished: number;
+  /** State queries that failed and were asked again at the next poll. */
+  readonly queryErrors: number;
   readonly seconds: number;
 }
 
@@ -136,11 +138,20 @@ export async function runGateKills(options: GateKillsOptions): Promise<GateKills
       workers[k % 2] = replacement;
     }
     const states = new Map<string, JourneyState>();
+    const queryErrors: string[] = [];
     const deadline = Date.now() + (options.deadlineMs ?? 60_000);
     while (Date.now() < deadline) {
       for (const c of customers) {
         if (states.get(c.id)?.outcome != null) continue;
-        states.set(c.id, await journeys.state(gateStream, { customerId: c.id, key: 'k' }));
+        try {
+          states.set(c.id, await journeys.state(gateStream, { customerId: c.id, key: 'k' }));
+        } catch (err) {
+          // A query answered by a worker that must replay a run whose local activity was in flight on a
+          // killed worker can fail once (seen 1 in ~5 runs: a patch marker "with no corresponding change
+          // command"); the run itself goes on, and its finished history replays (the test checks). Asked
+          // again at the next poll; counted.
+          queryErrors.push(err instanceof Error ? err.message : String(err));
+        }
       }
       const waiting = [...states.values()].filter((s) => s.outcome == null && !s.deferred);
       if (waiting.length === 0) break;
@@ -168,7 +179,8 @@ export async function runGateKills(options: GateKillsOptions): Promise<GateKills
       doubled,
       ledgerEntries,
       deferred,
-      unfinished: [...states.values()].filter((s) => s.outcome == null).length,
+      unfinished: customers.filter((c) => states.get(c.id)?.outcome == null).length,
+      queryErrors: queryErrors.length,
       seconds: (Date.now() - started) / 1000,
     };
   } finally {

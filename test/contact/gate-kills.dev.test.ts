@@ -10,6 +10,8 @@ import path from 'node:path';
 import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing';
 import { gateStream } from '../../bench/gate-journeys';
 import { runGateKills } from '../../bench/gate-kills';
+import { Worker } from '@temporalio/worker';
+import { bundleJourneys } from '../../src/worker';
 
 const root = path.resolve(__dirname, '..', '..');
 const workerScript = path.join(process.env.GATE_DIST ?? path.join(root, 'dist'), 'bench', 'gate-worker.js');
@@ -37,4 +39,19 @@ test('20 three-email journeys, 3 worker kills: every email sent once, ledger = e
   });
   console.log(`gate kills: ${JSON.stringify(result)}`);
   expect(result).toMatchObject({ emailsSent: 60, doubled: 0, ledgerEntries: 60, deferred: 0, unfinished: 0 });
-}, 120_000);
+
+  // Every history the kills left replays on the same code: no run is one query or one worker away from
+  // a nondeterminism error.
+  const histories = [];
+  for await (const execution of t.env.client.workflow.list({ query: 'JourneyName = "gate-stream"' }))
+    histories.push({
+      workflowId: execution.workflowId,
+      history: await t.env.client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory(),
+    });
+  expect(histories.length).toBeGreaterThanOrEqual(20);
+  const bundle = await bundleJourneys(require.resolve('../../bench/gate-journeys'));
+  const failures: string[] = [];
+  for await (const replayed of Worker.runReplayHistories({ workflowBundle: bundle }, histories))
+    if (replayed.error) failures.push(`${replayed.workflowId}: ${replayed.error.message}`);
+  expect(failures).toEqual([]);
+}, 180_000);
