@@ -1,10 +1,10 @@
-import { WorkflowNotFoundError } from '@temporalio/client';
-import { isJourneyError, type EventValidationError } from '../../src/errors';
+import { isJourneyError } from '../../src/errors';
 import type { JourneyState } from '../../src/journey';
 import { journeyWorkflowId } from '../../src/journey';
 import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing';
 import { createJourneyWorker } from '../../src/worker';
 import { abandonedCart, dailyDigest, winBack } from '../fixtures/journeys';
+import { rejection, workflowExists } from '../support/outcomes';
 
 let t: JourneyTestEnvironment;
 beforeAll(async () => {
@@ -18,25 +18,7 @@ afterAll(() => t?.close());
 const uid = () => Math.random().toString(36).slice(2, 10);
 const cart = (cartId: string) => ({ cartId, items: ['Tea'], url: `https://shop.example/cart/${cartId}` });
 
-async function rejection(promise: Promise<unknown>): Promise<EventValidationError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (isJourneyError(err)) return err as EventValidationError;
-    throw err;
-  }
-  throw new Error('expected a rejection');
-}
-
-async function exists(workflowId: string): Promise<boolean> {
-  try {
-    await t.env.client.workflow.getHandle(workflowId).describe();
-    return true;
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return false;
-    throw err;
-  }
-}
+const exists = (workflowId: string) => workflowExists(t.env.client, workflowId);
 
 test('bad input is rejected at the client, naming the field, and nothing is sent', async () => {
   await t.run(async ({ journeys }) => {

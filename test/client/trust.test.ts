@@ -4,23 +4,14 @@
  * all-or-nothing emit with a safe retry, a clear error after `close()` or when no worker answers. On the
  * time-skipping server.
  */
-import {
-  Client,
-  ServiceError,
-  WorkflowNotFoundError,
-  type WorkflowClientInterceptor,
-} from '@temporalio/client';
+import { Client, ServiceError, type WorkflowClientInterceptor } from '@temporalio/client';
 import { createJourneyClient, type JourneyClient } from '../../src/client';
 import { EVENT_SIGNAL } from '../../src/events';
-import {
-  EmitIncompleteError,
-  isJourneyError,
-  type EventValidationError,
-  type JourneyError,
-} from '../../src/errors';
+import { EmitIncompleteError, type JourneyError } from '../../src/errors';
 import { journeyWorkflowId, type JourneyState } from '../../src/journey';
 import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing';
 import { nurture, perOrder, thankYou } from '../fixtures/trust/journeys';
+import { rejection, workflowExists } from '../support/outcomes';
 
 let t: JourneyTestEnvironment;
 beforeAll(async () => {
@@ -33,25 +24,7 @@ afterAll(() => t?.close());
 
 const uid = () => Math.random().toString(36).slice(2, 10);
 
-async function rejection(promise: Promise<unknown>): Promise<EventValidationError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (isJourneyError(err)) return err as EventValidationError;
-    throw err;
-  }
-  throw new Error('expected a rejection');
-}
-
-async function exists(workflowId: string): Promise<boolean> {
-  try {
-    await t.env.client.workflow.getHandle(workflowId).describe();
-    return true;
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return false;
-    throw err;
-  }
-}
+const exists = (workflowId: string) => workflowExists(t.env.client, workflowId);
 
 /** Ids that are not one customer's one id: each is refused, naming the field, wherever it is given. */
 const BAD_IDS: readonly [string, string][] = [
