@@ -160,9 +160,21 @@ export async function queryContact(client: Client, customerId: string): Promise<
   try {
     return await client.withDeadline(deadline, query);
   } catch (err) {
-    if (!endedByDeadline(err, deadline)) throw err;
+    // A query that meets the contact's new run before its first workflow task is refused
+    // FAILED_PRECONDITION "workflow task is not scheduled yet": asked again a moment later, it is answered.
+    if (notScheduledYet(err)) await new Promise((r) => setTimeout(r, 100));
+    else if (!endedByDeadline(err, deadline)) throw err;
   }
   return query();
+}
+
+/** The query reached a run whose first workflow task the server has not scheduled yet. */
+function notScheduledYet(err: unknown): boolean {
+  if (!(err instanceof ServiceError)) return false;
+  const cause = err.cause as { code?: number; details?: string } | undefined;
+  return (
+    cause?.code === FAILED_PRECONDITION && /not scheduled yet/i.test(`${cause.details ?? ''} ${err.message}`)
+  );
 }
 
 /** gRPC's status codes for a call its deadline ended. */
