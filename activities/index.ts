@@ -17,7 +17,7 @@ import {
   type AskContactRequest,
   type ContactGateOptions,
 } from './contact-gate';
-import type { EmailTemplates } from './email-templates';
+import type { TemplatesInput } from './email-templates';
 import { createInboxReader } from './inbox';
 import { createPushGateway, type PushGatewayOptions } from './push';
 import type { KeptItem, ReadRequest } from '../src/inbox';
@@ -49,9 +49,20 @@ export { deliveryTags, readDeliveryTags } from './delivery-tags';
 export { createLinkToken, createSignedLinks, readLinkToken } from './signed-links';
 export type { LinkAction, LinkClaims, SignedLinks, SignedLinksOptions } from './signed-links';
 export { providerFailure } from './provider-errors';
-export { defaultEmailTemplates } from './email-templates';
+export { defaultEmailTemplates, defineTemplate, renderEmail, templatesByName } from './email-templates';
 export { escapeHtml } from './template-helpers';
-export type { EmailTemplate, EmailTemplates, RenderedEmail } from './email-templates';
+export type {
+  EmailTemplate,
+  EmailTemplates,
+  ReactEmail,
+  RenderedEmail,
+  TemplateDataOf,
+  TemplateDefinition,
+  TemplateLinks,
+  TemplateSchema,
+  TemplatesInput,
+  TemplatesOf,
+} from './email-templates';
 
 /** Credentials and endpoints of the real providers; a channel left out is a channel not configured. */
 export interface ProviderSettings {
@@ -71,7 +82,7 @@ export interface ProviderSettings {
   };
   readonly webhooks?: Readonly<Record<string, WebhookTarget>>;
   readonly push?: PushGatewayOptions;
-  readonly templates?: EmailTemplates;
+  readonly templates?: TemplatesInput;
   /** Channels of your own, by name. */
   readonly custom?: Readonly<Record<string, ChannelSender<never>>>;
   /** Customer data behind `profile.get()` and `promoCode()`; without it those fail with a clear message. */

@@ -1,7 +1,13 @@
 import type { Resend } from 'resend';
 import type { SendEmailRequest } from '../src/journey';
 import type { Delivered } from './channel';
-import { defaultEmailTemplates, type EmailTemplates, type RenderedEmail } from './email-templates';
+import {
+  defaultEmailTemplates,
+  renderEmail,
+  templatesByName,
+  type RenderedEmail,
+  type TemplatesInput,
+} from './email-templates';
 import { deliveryTags } from './delivery-tags';
 import { providerFailure } from './provider-errors';
 import type { SignedLinks } from './signed-links';
@@ -11,8 +17,8 @@ export interface ResendEmailOptions {
   readonly client: Resend;
   /** The sender, e.g. `Shop <shop@example.com>`. */
   readonly from: string;
-  /** Templates by name, merged over the bundled ones. */
-  readonly templates?: EmailTemplates;
+  /** Templates ({@link defineTemplate} definitions, or functions by name), merged over the bundled ones. */
+  readonly templates?: TemplatesInput;
   /**
    * Signed unsubscribe and confirmation links. With them every email's template data carries
    * `unsubscribeUrl` and `confirmUrl`, and marketing emails get `List-Unsubscribe` with one-click POST
@@ -30,7 +36,7 @@ export interface ResendEmailOptions {
 export function createResendEmail(
   options: ResendEmailOptions,
 ): (request: SendEmailRequest) => Promise<Delivered> {
-  const templates = { ...defaultEmailTemplates, ...options.templates };
+  const templates = { ...defaultEmailTemplates, ...templatesByName(options.templates) };
   return async (request) => {
     const template = templates[request.template];
     if (!template) {
@@ -46,13 +52,15 @@ export function createResendEmail(
     const unsubscribe = options.links?.unsubscribe(request.customerId, target);
     let rendered: RenderedEmail;
     try {
-      rendered = template({
-        ...request.data,
-        ...(options.links && {
-          unsubscribeUrl: unsubscribe,
-          confirmUrl: options.links.confirm(request.customerId, target),
+      rendered = await renderEmail(
+        template({
+          ...request.data,
+          ...(options.links && {
+            unsubscribeUrl: unsubscribe,
+            confirmUrl: options.links.confirm(request.customerId, target),
+          }),
         }),
-      });
+      );
     } catch (err) {
       // A template that cannot render will not render on a retry either.
       const message = err instanceof Error ? err.message : String(err);

@@ -11,6 +11,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 export async function longestJourneyBench(runs: number): Promise<void> {
   const env = await createJourneyTestEnv({
+    profiles: 'sql',
     journeys: [loyalty],
     workflowsPath: path.join(__dirname, 'raw-workflows'),
   });

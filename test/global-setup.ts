@@ -1,9 +1,9 @@
-import path from 'node:path';
+import { userCacheDir } from '../src/config';
 import { findTemporalCli, findTestServer } from '../src/server';
 
 /** Installs the Temporal binaries once, before any test file runs, so parallel files never race to install. */
 export default async function globalSetup(): Promise<void> {
-  const cacheDir = process.env.JOURNEYS_CACHE_DIR ?? path.resolve(__dirname, '..', '.journeys');
+  const cacheDir = userCacheDir();
   const log = (line: string) => console.log(line);
   const [cli, testServer] = await Promise.all([
     findTemporalCli({ cacheDir, log, allowSdkDownload: false }),

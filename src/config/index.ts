@@ -8,7 +8,7 @@
  * const config = loadConfig(); // throws ConfigError "temporal.yaml:7: profiles.local.prot: unknown key"
  * ```
  */
-export { loadConfig, parseConfig } from './load-config';
+export { loadConfig, parseConfig, userCacheDir } from './load-config';
 export type { LoadConfigOptions } from './load-config';
 export { configSchema } from './schema';
 export type { EventsConfig, JourneysConfig, JourneysConfigInput, LocalProfile, Profile } from './schema';

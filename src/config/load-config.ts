@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { z } from 'zod';
 import { ConfigError } from '../errors';
@@ -112,12 +113,36 @@ function resolveConfig(
   }
   const server = {
     ...config.server,
-    cacheDir: path.resolve(base, config.server.cacheDir),
+    cacheDir: env.JOURNEYS_CACHE_DIR
+      ? path.resolve(env.JOURNEYS_CACHE_DIR)
+      : config.server.cacheDir
+        ? path.resolve(base, config.server.cacheDir)
+        : userCacheDir(env),
     cliPath: env.TEMPORAL_CLI_PATH ?? config.server.cliPath,
     testServerPath: env.TEMPORAL_TEST_SERVER_PATH ?? config.server.testServerPath,
   };
   // `profile` is the one chosen (the option or JOURNEYS_PROFILE over the file), as messages name it.
-  return { ...config, profile: name, server, file, connection: resolveProfile(profile, base) };
+  return {
+    ...config,
+    profile: name,
+    server,
+    file,
+    workflows: path.resolve(base, config.workflows),
+    connection: resolveProfile(profile, base),
+  };
+}
+
+/**
+ * The per-user cache of Temporal binaries, shared by every project: `$XDG_CACHE_HOME/temporal-journeys`, else
+ * `~/.cache/temporal-journeys` (`JOURNEYS_CACHE_DIR` or `server.cacheDir` in temporal.yaml override it).
+ */
+export function userCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.JOURNEYS_CACHE_DIR) return path.resolve(env.JOURNEYS_CACHE_DIR);
+  const base =
+    env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME)
+      ? env.XDG_CACHE_HOME
+      : path.join(os.homedir(), '.cache');
+  return path.join(base, 'temporal-journeys');
 }
 
 function resolveProfile(profile: Profile, base: string): Profile {

@@ -166,6 +166,8 @@ export const configSchema = z
       .record(z.string(), profileSchema)
       .default({ local: localProfileSchema.parse({ type: 'local' }) }),
     taskQueue: z.string().min(1).default('journeys'),
+    /** The app's journeys module (a folder or file, relative to `temporal.yaml`): the worker, the kit and the CLI read it. */
+    workflows: z.string().min(1).default('workflows'),
     /** Journey time runs this many times faster than the clock, for local demos. Fixed per enrolment. */
     timeScale: z.number().positive().max(1_000_000).default(1),
     server: z
@@ -174,11 +176,15 @@ export const configSchema = z
         cliPath: z.string().min(1).optional(),
         /** The time-skipping test server executable; `TEMPORAL_TEST_SERVER_PATH` overrides it. */
         testServerPath: z.string().min(1).optional(),
-        /** Where installed binaries are cached, relative to `temporal.yaml`. */
-        cacheDir: z.string().min(1).default('.journeys'),
+        /**
+         * Where installed binaries are cached, relative to `temporal.yaml`; by default once per user
+         * (`$XDG_CACHE_HOME/temporal-journeys`, else `~/.cache/temporal-journeys`), shared by every project.
+         * `JOURNEYS_CACHE_DIR` overrides both.
+         */
+        cacheDir: z.string().min(1).optional(),
       })
       .strict()
-      .default({ cacheDir: '.journeys' }),
+      .default({}),
     providers: z
       .object({
         resend: resendSchema.optional(),
@@ -223,6 +229,8 @@ export type JourneysConfig = z.output<typeof configSchema> & {
   readonly file: string | undefined;
   /** The profile chosen by `profile` or `JOURNEYS_PROFILE`. */
   readonly connection: Profile;
+  /** `server.cacheDir` resolved: always set. */
+  readonly server: { readonly cacheDir: string };
 };
 export type Profile = z.output<typeof profileSchema>;
 export type LocalProfile = z.output<typeof localProfileSchema>;

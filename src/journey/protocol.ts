@@ -47,6 +47,8 @@ export interface JourneyState {
   readonly sends: readonly SendRecord[];
   /** A send the customer's contact deferred (quiet hours, a full cap), while the journey waits for its slot. */
   readonly deferred: DeferredSend | null;
+  /** When the run's next timer fires (a sleep, a wait's deadline), in workflow time; null when none runs. */
+  readonly wakesAt: string | null;
 }
 
 /** A send waiting for the slot its contact named; `until` is wall time (the contact's rules run on the real clock). */

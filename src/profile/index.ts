@@ -10,6 +10,8 @@
  * await close();
  * ```
  */
+export { createMemoryProfileSource } from './memory';
+export type { MemoryProfileSource } from './memory';
 export { createPgliteProfileSource } from './pglite';
 export type { PgliteProfileSource, PgliteProfileSourceOptions } from './pglite';
 export { createPostgresProfileSource } from './postgres';

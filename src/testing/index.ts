@@ -4,23 +4,27 @@
  *
  * @example
  * ```ts
- * import { createJourneyTestEnv } from 'temporal-journeys/testing';
- * const env = await createJourneyTestEnv({ journeys: [welcome], workflowsPath: require.resolve('./workflows') });
- * const ada = await env.customer({ email: 'ada@example.com' });
- * await env.emit('customer.signed_up', ada, { firstName: 'Ada' });
- * await env.advance('2 days');
- * console.log(await env.outbox(ada), await env.outcome(welcome, ada));
- * await env.close();
+ * import { useJourneyTestEnv } from 'temporal-journeys/testing';
+ * const env = useJourneyTestEnv({ journeys: [welcome], templates });
+ * test('welcomes', async () => {
+ *   const ada = await env.customer({ email: 'ada@example.com' });
+ *   await env.emit('customer.signed_up', ada, { firstName: 'Ada' });
+ *   expect((await env.nextMessage(ada)).channel).toBe('email');
+ * });
  * ```
  */
-export { createJourneyTestEnv } from './journey-test-env';
-export type { JourneyTestEnv, JourneyTestEnvOptions, SentMessage, TestCustomer } from './journey-test-env';
-export { createJourneyTestEnvironment, testBinary } from './journey-test-environment';
+export { createJourneyTestEnv, useJourneyTestEnv } from './journey-test-env';
 export type {
-  JourneyTestEnvironment,
-  JourneyTestEnvironmentOptions,
-  JourneyTestRun,
-} from './journey-test-environment';
+  JourneyTestEnv,
+  JourneyTestEnvOptions,
+  SentMessage,
+  TestCustomer,
+  TestProfiles,
+  TestProfileStore,
+} from './journey-test-env';
+export type { JourneyTestEnvironment, JourneyTestRun } from './journey-test-environment';
+export { createMemoryProfileSource } from '../profile/memory';
+export type { MemoryProfileSource } from '../profile/memory';
 export { FAKE_EMAIL_FROM, FAKE_SMS_FROM, startProviderFakes } from './provider-fakes';
 export type { ProviderFakes } from './provider-fakes';
 export { Outbox } from './outbox';

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleOption } from '@temporalio/worker';
-import { OPEN_POLICY, type ChannelSender, type EmailTemplates } from '../../activities';
+import { OPEN_POLICY, type ChannelSender, type TemplatesInput } from '../../activities';
 import type { SendPolicy } from '../contact';
 import {
   createJourneyClient,
@@ -15,6 +15,7 @@ import { createWebhookServer, type WebhookServer } from '../http';
 import { inboxWorkflowId } from '../inbox';
 import { journeySearchAttributeKeys, type JourneyInput } from '../journey';
 import type { ProfileSource } from '../profile/types';
+import { userCacheDir } from '../config';
 import { findTemporalCli, findTestServer, registerSearchAttributes, type FoundBinary } from '../server';
 import { bundleJourneys } from '../worker';
 import { startProviderFakes, type ProviderFakes } from './provider-fakes';
@@ -28,7 +29,8 @@ export interface JourneyTestEnvironmentOptions {
   readonly workflowBundle?: WorkflowBundleOption;
   /** `time-skipping` (default): Temporal's test server. `dev`: the CLI dev server (visibility, schedules). */
   readonly server?: 'time-skipping' | 'dev';
-  readonly templates?: EmailTemplates;
+  /** Email templates of your own ({@link defineTemplate}), over the bundled ones. */
+  readonly templates?: TemplatesInput;
   /** Channels of your own, by name (sent with `send.via`). */
   readonly channels?: Readonly<Record<string, ChannelSender<never>>>;
   /** Retry and timeouts per channel for enrolments in this environment (e.g. short intervals). */
@@ -43,7 +45,7 @@ export interface JourneyTestEnvironmentOptions {
   readonly profiles?: ProfileSource;
   /** More activities for each run's worker (e.g. `createCampaignActivities`), given the run's client. */
   readonly activities?: (run: { journeys: JourneyClient; taskQueue: string }) => object;
-  /** Where binaries are cached; defaults to `JOURNEYS_CACHE_DIR` or `.journeys` in the working directory. */
+  /** Where binaries are cached; defaults to the per-user cache (`JOURNEYS_CACHE_DIR`, else the XDG cache folder). */
   readonly cacheDir?: string;
 }
 
@@ -95,7 +97,7 @@ async function stop(env: TestWorkflowEnvironment, workflowId: string): Promise<v
 
 /** The binaries for tests, found or installed once into the project's cache. */
 export function testBinary(kind: 'time-skipping' | 'dev', cacheDir?: string): Promise<FoundBinary> {
-  const options = { cacheDir: cacheDir ?? process.env.JOURNEYS_CACHE_DIR ?? path.resolve('.journeys') };
+  const options = { cacheDir: cacheDir ?? userCacheDir() };
   return kind === 'dev' ? findTemporalCli(options) : findTestServer(options);
 }
 

@@ -4,7 +4,7 @@ import {
   type ContactGateOptions,
   type SignedLinksOptions,
   type JourneyActivities,
-  type EmailTemplates,
+  type TemplatesInput,
 } from '../../activities';
 import type { ProfileSource } from '../profile/types';
 import { HttpSink } from './http-sink';
@@ -19,7 +19,7 @@ export const FAKE_SMS_FROM = '+15005550006';
 
 /** Options of {@link ProviderFakes.activities}. */
 export interface FakeChannelOptions {
-  readonly templates?: EmailTemplates;
+  readonly templates?: TemplatesInput;
   /** Twilio StatusCallback base URL (a webhook server's `/webhooks/twilio/status`). */
   readonly statusCallback?: string;
   readonly custom?: Readonly<Record<string, ChannelSender<never>>>;

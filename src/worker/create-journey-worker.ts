@@ -1,7 +1,13 @@
 import path from 'node:path';
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createInboxReader } from '../../activities/inbox';
-import type { ChannelActivities, ChannelSender } from '../../activities';
+import {
+  defaultEmailTemplates,
+  templatesByName,
+  type ChannelActivities,
+  type ChannelSender,
+  type TemplatesInput,
+} from '../../activities';
 import { createCampaignActivities } from '../campaigns';
 import { createJourneyClient, type JourneyRef } from '../client';
 import type { SqlProfileSource } from '../profile';
@@ -17,6 +23,7 @@ import {
 } from '../config';
 import { bundleJourneys } from './bundle';
 import { checkJourneyExports } from './check-journeys';
+import { checkJourneyTemplates } from './check-templates';
 import { checkJourneysModule } from './load-journeys-module';
 import { createProviderActivities } from './providers';
 
@@ -39,6 +46,11 @@ export interface JourneyWorkerOptions extends WorkerTuningInput {
   readonly workflowsPath?: string;
   /** A prebuilt bundle (see {@link bundleJourneys}); skips bundling. */
   readonly workflowBundle?: WorkflowBundleOption;
+  /**
+   * Email templates ({@link defineTemplate} definitions, or functions by name), over the bundled ones. A
+   * journey sending a template the worker does not have is refused at start.
+   */
+  readonly templates?: TemplatesInput;
   /** Channels of your own, by name, next to the ones configured in `temporal.yaml` (`send.via(name, …)`). */
   readonly channels?: Readonly<Record<string, ChannelSender<never>>>;
   /** Customer data for `profile.get()`, `promoCode()` and the like (e.g. `createPostgresProfileSource()`). */
@@ -120,6 +132,7 @@ export async function createJourneyWorker(options: JourneyWorkerOptions = {}): P
       ...(options.activities ??
         createProviderActivities(config as JourneysConfig, {
           custom: options.channels,
+          templates: options.templates,
           profiles: options.profiles,
           gate: { client: gateClient as Client, taskQueue },
         })),
@@ -154,4 +167,10 @@ async function checkJourneysAtStart(options: JourneyWorkerOptions): Promise<void
   const modulePath =
     options.workflowsPath ?? (options.workflowBundle ? undefined : path.resolve('workflows'));
   if (modulePath !== undefined) await checkJourneysModule(modulePath);
+  // The templates the journeys send, when the worker renders them (its own channels, not `activities`).
+  if (modulePath !== undefined && !options.activities)
+    checkJourneyTemplates(modulePath, [
+      ...Object.keys(defaultEmailTemplates),
+      ...Object.keys(templatesByName(options.templates)),
+    ]);
 }

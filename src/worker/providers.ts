@@ -3,7 +3,7 @@ import {
   createProviderChannels,
   type ChannelSender,
   type JourneyActivities,
-  type EmailTemplates,
+  type TemplatesInput,
 } from '../../activities';
 import { readSecrets, type JourneysConfig } from '../config';
 import type { SendPolicy } from '../contact';
@@ -11,7 +11,7 @@ import type { ProfileSource } from '../profile/types';
 
 export interface ProviderActivitiesOptions {
   readonly env?: NodeJS.ProcessEnv;
-  readonly templates?: EmailTemplates;
+  readonly templates?: TemplatesInput;
   /** Channels of your own, by name. */
   readonly custom?: Readonly<Record<string, ChannelSender<never>>>;
   /** Customer data the journeys read (`profile.get()`, `promoCode()`). */

@@ -3,7 +3,6 @@ import {
   patched,
   proxyActivities,
   proxyLocalActivities,
-  sleep as temporalSleep,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { GateDecision, GateRequest } from '../contact';
@@ -80,7 +79,7 @@ export async function askContact(
     if (answer.decision === 'suppress') return answer.reason;
     runtime.deferred = { channel, step, until: new Date(answer.until).toISOString(), reason: answer.reason };
     try {
-      await temporalSleep(Math.max(1, answer.until - Date.now()));
+      await runtime.timer(Math.max(1, answer.until - Date.now()));
     } finally {
       runtime.deferred = null;
     }

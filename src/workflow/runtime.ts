@@ -1,6 +1,7 @@
 import {
   CancelledFailure,
   log,
+  sleep as temporalSleep,
   upsertSearchAttributes,
   workflowInfo,
   type CancellationScope,
@@ -62,6 +63,23 @@ export class JourneyRuntime {
   holdout = false;
   convertedAfter: string | null = null;
   waitingFor: readonly string[] | null = null;
+  /** Deadlines of the timers running now (workflow time, ms): the earliest is the state's `wakesAt`. */
+  private readonly timers = new Map<number, number>();
+  private nextTimer = 0;
+
+  /**
+   * A durable timer of `wallMs` (Temporal's `sleep`), whose deadline the state shows as `wakesAt` while it
+   * runs (a test kit advances to it; an operator sees when the run next moves).
+   */
+  async timer(wallMs: number): Promise<void> {
+    const id = this.nextTimer++;
+    this.timers.set(id, Date.now() + wallMs);
+    try {
+      await temporalSleep(wallMs);
+    } finally {
+      this.timers.delete(id);
+    }
+  }
   reenterableAt: string | null = null;
   deferred: DeferredSend | null = null;
   rejectedEvents = 0;
@@ -278,6 +296,7 @@ export class JourneyRuntime {
       reenterableAt: this.reenterableAt,
       sends: [...this.sends],
       deferred: this.deferred,
+      wakesAt: this.timers.size > 0 ? new Date(Math.min(...this.timers.values())).toISOString() : null,
     };
   }
 

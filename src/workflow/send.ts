@@ -21,6 +21,13 @@ import {
 } from '../journey';
 import { askContact } from './contact-gate';
 import { currentRuntime, type JourneyRuntime } from './runtime';
+import type { TemplateData, TemplateName } from './templates';
+
+/** The arguments after the template's name: its data (optional only when it may be empty), then options. */
+type EmailArgs<TName> =
+  object extends TemplateData<TName>
+    ? [data?: TemplateData<TName>, options?: SendOptions]
+    : [data: TemplateData<TName>, options?: SendOptions];
 
 const ms = (value: string | undefined, fallback: Duration) => toMs((value ?? fallback) as Duration);
 
@@ -201,11 +208,9 @@ export const send = {
    * Emails the customer with a template registered on the worker. `skipped` when the customer has no
    * email address; `failed` with the provider's reason for a permanent rejection.
    */
-  email(
-    template: string,
-    data: Record<string, unknown> = {},
-    options: SendOptions = {},
-  ): Promise<SendResult> {
+  email<TName extends TemplateName>(template: TName, ...args: EmailArgs<TName>): Promise<SendResult> {
+    const data = (args[0] ?? {}) as Readonly<Record<string, unknown>>;
+    const options: SendOptions = args[1] ?? {};
     return dispatch('email', 'email', 'send.email', options, (context, to) => ({
       ...context,
       to,

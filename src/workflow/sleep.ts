@@ -1,4 +1,3 @@
-import { sleep as temporalSleep } from '@temporalio/workflow';
 import { toMs, type Duration } from '../journey';
 import { currentRuntime } from './runtime';
 
@@ -13,7 +12,7 @@ import { currentRuntime } from './runtime';
  */
 export async function sleep(duration: Duration): Promise<void> {
   const runtime = currentRuntime('sleep');
-  await temporalSleep(runtime.scaled(toMs(duration)));
+  await runtime.timer(runtime.scaled(toMs(duration)));
 }
 
 /**
@@ -27,7 +26,7 @@ export async function sleepUntil(time: Date | string): Promise<void> {
   const target = typeof time === 'string' ? Date.parse(time) : time.getTime();
   if (Number.isNaN(target)) throw new TypeError(`sleepUntil(): "${String(time)}" is not a date.`);
   const remaining = target - runtime.journeyNow();
-  if (remaining > 0) await temporalSleep(runtime.scaled(remaining));
+  if (remaining > 0) await runtime.timer(runtime.scaled(remaining));
 }
 
 /** Journey time now, as a Date: what `sleepUntil` compares against. */

@@ -1,4 +1,4 @@
-import { CancellationScope, sleep as temporalSleep } from '@temporalio/workflow';
+import { CancellationScope } from '@temporalio/workflow';
 import type { AnyEventDefinition, EventOf, JourneyEvent } from '../events';
 import { toMs, type Duration } from '../journey';
 import { currentRuntime } from './runtime';
@@ -61,7 +61,7 @@ export async function waitFor<TDef extends AnyEventDefinition>(
   try {
     await CancellationScope.cancellable(async () => {
       try {
-        await Promise.race([temporalSleep(runtime.scaled(wait)), arrived]);
+        await Promise.race([runtime.timer(runtime.scaled(wait)), arrived]);
       } finally {
         CancellationScope.current().cancel(); // the timer, when the event came first
       }

@@ -10,7 +10,7 @@ import { createCampaignActivities, definePlan, scheduleSweep, sweepWorkflowId } 
 import type { JourneyClient } from '../../src/client';
 import { contactWorkflowId, newContact } from '../../src/contact';
 import { createPgliteProfileSource, defineSegment, type PgliteProfileSource } from '../../src/profile';
-import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing';
+import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing/all';
 import type { SweepSummary } from '../../workflows/campaign-sweep';
 import { dailyDigest, winBack } from '../fixtures/journeys';
 

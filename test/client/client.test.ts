@@ -1,7 +1,7 @@
 import { isJourneyError } from '../../src/errors';
 import type { JourneyState } from '../../src/journey';
 import { journeyWorkflowId } from '../../src/journey';
-import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing';
+import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing/all';
 import { createJourneyWorker } from '../../src/worker';
 import { abandonedCart, dailyDigest, winBack } from '../fixtures/journeys';
 import { rejection, workflowExists } from '../support/outcomes';

@@ -11,7 +11,7 @@ import {
   type EnrollManyProgress,
   type JourneyClient,
 } from '../../src/client';
-import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing';
+import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing/all';
 import { winBack } from '../fixtures/journeys';
 
 let t: JourneyTestEnvironment;

@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import type { JourneyClient } from '../../src/client';
 import { isJourneyError } from '../../src/errors';
 import type { JourneyState } from '../../src/journey';
-import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing';
+import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing/all';
 import { raceCart } from '../fixtures/order/journeys';
 import { expected, scenarioArb, type Expected, type Scenario, type ScenarioEvent } from './order.model';
 

@@ -5,7 +5,7 @@
  */
 import type { JourneyClient } from '../../src/client';
 import { journeyWorkflowId, type JourneyState } from '../../src/journey';
-import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing';
+import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing/all';
 import { abandonedCart } from '../../workflows/abandoned-cart';
 
 let t: JourneyTestEnvironment;

@@ -9,7 +9,7 @@ import { createJourneyClient, type JourneyClient } from '../../src/client';
 import { EVENT_SIGNAL } from '../../src/events';
 import { EmitIncompleteError, type JourneyError } from '../../src/errors';
 import { journeyWorkflowId, type JourneyState } from '../../src/journey';
-import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing';
+import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing/all';
 import { nurture, perOrder, thankYou } from '../fixtures/trust/journeys';
 import { rejection, workflowExists } from '../support/outcomes';
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { DEFAULT_MAX_CACHED_WORKFLOWS, parseConfig } from '../../src/config';
 import { type ConfigError, isJourneyError } from '../../src/errors';
 import { startLocalServer, type LocalServer } from '../../src/server';
-import { quietRuntime, testBinary } from '../../src/testing';
+import { quietRuntime, testBinary } from '../../src/testing/all';
 import { bundleJourneys, createJourneyWorker, type JourneyWorkerOptions } from '../../src/worker';
 
 const FILE = '/srv/shop/temporal.yaml';

@@ -6,7 +6,7 @@
  */
 import { createContactGate, type AskContactRequest } from '../../activities';
 import { contactWorkflowId, type SendPolicy } from '../../src/contact';
-import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing';
+import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing/all';
 import { oneEmail } from '../fixtures/gate-journeys';
 import { runSizes } from '../../bench/gate-history';
 

@@ -11,7 +11,7 @@ import {
   type SendPolicy,
 } from '../../src/contact';
 import { isJourneyError } from '../../src/errors';
-import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing';
+import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing/all';
 import { abandonedCart } from '../fixtures/journeys';
 
 let t: JourneyTestEnvironment;

@@ -12,7 +12,7 @@ import {
   createJourneyTestEnvironment,
   type JourneyTestEnvironment,
   type JourneyTestRun,
-} from '../../src/testing';
+} from '../../src/testing/all';
 import { oneEmail } from '../fixtures/gate-journeys';
 
 const policy: SendPolicy = {

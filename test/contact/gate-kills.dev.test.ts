@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing';
+import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing/all';
 import { gateStream } from '../../bench/gate-journeys';
 import { runGateKills } from '../../bench/gate-kills';
 import { Worker } from '@temporalio/worker';

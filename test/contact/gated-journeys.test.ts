@@ -5,7 +5,7 @@
  */
 import { nextLocalTime, type SendPolicy } from '../../src/contact';
 import type { JourneyState, SendRecord } from '../../src/journey';
-import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing';
+import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing/all';
 import { settle } from '../fixtures/settle';
 import { morningNote, oneSend, smsAt, weeklyNudge, winBack } from '../fixtures/journeys';
 

@@ -4,7 +4,10 @@
  * what customers inside a journey already have, and must keep replaying after every change.
  */
 import type { JourneyDefinition } from '../../src/journey';
-import type { JourneyTestEnv, TestCustomer } from '../../src/testing';
+import type { JourneyTestEnv as KitEnv, TestCustomer } from '../../src/testing';
+import type { SqlProfileSource } from '../../src/profile';
+
+type JourneyTestEnv = KitEnv<SqlProfileSource>;
 import {
   abandonedCart,
   crossSell,

@@ -11,7 +11,7 @@ import {
   exportHistory,
   recordHistories,
   writeHistory,
-} from '../../src/testing';
+} from '../../src/testing/all';
 import { abandonedCart } from '../../workflows/abandoned-cart';
 import { abandonedCartScenarios } from './abandoned-cart.scenarios';
 import { journeyScenarios } from './journeys.scenarios';
@@ -43,7 +43,7 @@ async function main(force: boolean): Promise<void> {
   // One environment per journey: an event another journey also listens to would route there too.
   const todo = missing(journeyScenarios);
   for (const journey of new Set(todo.map((s) => s.journey))) {
-    const env = await createJourneyTestEnv({ journeys: [journey], workflowsPath });
+    const env = await createJourneyTestEnv({ journeys: [journey], workflowsPath, profiles: 'sql' });
     try {
       for (const scenario of todo.filter((s) => s.journey === journey)) {
         const workflowId = await scenario.run(env);

@@ -3,7 +3,7 @@
  * List-Unsubscribe POST stops marketing email in every journey and resubscribing lifts it; a forged link
  * changes nothing; double opt-in holds marketing until the confirmation link is clicked; STOP and START.
  */
-import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing';
+import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing/all';
 import { settle } from '../fixtures/settle';
 import { doubleOptIn, oneSend, weeklyNudge, winBack } from '../fixtures/journeys';
 

@@ -4,7 +4,7 @@
  */
 import { EVENT_SIGNAL } from '../../src/events';
 import type { JourneyState } from '../../src/journey';
-import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing';
+import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing/all';
 import { abandonedCart } from '../../workflows/abandoned-cart';
 
 const phones = new Map<string, string>();

@@ -16,7 +16,7 @@ import {
   replayHistories,
   writeHistory,
   type JourneyTestEnvironment,
-} from '../../src/testing';
+} from '../../src/testing/all';
 import { bundleJourneys } from '../../src/worker';
 import { abandonedCart } from '../../workflows/abandoned-cart';
 

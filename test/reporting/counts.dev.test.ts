@@ -10,7 +10,7 @@ import { report } from '../../src/cli/report';
 import { journeySearchAttributes as attrs } from '../../src/journey';
 import { createPgliteProfileSource, type PgliteProfileSource } from '../../src/profile';
 import { countArms, upliftReport, Z_95, type ArmCounts, type CountArmsOptions } from '../../src/reporting';
-import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing';
+import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing/all';
 import { variantOf } from '../../src/workflow';
 import { reactivation } from '../../workflows/reactivation';
 

@@ -7,7 +7,7 @@ import { createJourneyClient } from '../../src/client';
 import { deliveryEvents, type AnyEventDefinition } from '../../src/events';
 import type { JourneyState } from '../../src/journey';
 import { journeyFunnel, journeyPaths } from '../../src/reporting';
-import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing';
+import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing/all';
 import { abandonedCart } from '../../workflows/abandoned-cart';
 
 let t: JourneyTestEnvironment;

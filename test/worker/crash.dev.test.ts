@@ -9,7 +9,7 @@ import path from 'node:path';
 import { createJourneyClient } from '../../src/client';
 import { loadConfig } from '../../src/config';
 import type { JourneyState } from '../../src/journey';
-import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing';
+import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing/all';
 import { abandonedCart } from '../../workflows/abandoned-cart';
 
 const root = path.resolve(__dirname, '..', '..');

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { temporal } from '@temporalio/proto';
 import { createJourneyClient } from '../../src/client';
 import { isJourneyError, type JourneyDefinitionError } from '../../src';
-import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing';
+import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing/all';
 import { createJourneyWorker } from '../../src/worker';
 import { healthyJourney } from '../fixtures/start-checks/healthy';
 

@@ -1,7 +1,7 @@
 /** The authoring API beyond the abandoned cart: sleepUntil, steps entered twice, the time scale. */
 import { createJourneyClient } from '../../src/client';
 import type { JourneyState } from '../../src/journey';
-import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing';
+import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing/all';
 import { dueDateReminder, weeklyNudge } from '../fixtures/journeys';
 
 let t: JourneyTestEnvironment;

@@ -6,7 +6,7 @@
  */
 import type { JourneyClient } from '../../src/client';
 import { journeyWorkflowId, type JourneyState } from '../../src/journey';
-import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing';
+import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing/all';
 import { raceCart } from '../fixtures/order/journeys';
 
 let t: JourneyTestEnvironment;

@@ -9,7 +9,7 @@ import {
   createJourneyTestEnvironment,
   type JourneyTestEnvironment,
   type OutboxMessage,
-} from '../../src/testing';
+} from '../../src/testing/all';
 import { oneSend } from '../fixtures/journeys';
 
 let t: JourneyTestEnvironment;

@@ -3,12 +3,14 @@
  * email five days later, clicked or reminded), a bank-style card order (insurance by email and SMS within
  * a day), and nothing left to recommend.
  */
+import type { SqlProfileSource } from '../../src/profile';
 import { createJourneyTestEnv, type JourneyTestEnv, type TestCustomer } from '../../src/testing';
 import { crossSell } from '../../workflows/cross-sell';
 
-let env: JourneyTestEnv;
+let env: JourneyTestEnv<SqlProfileSource>;
 beforeAll(async () => {
   env = await createJourneyTestEnv({
+    profiles: 'sql',
     journeys: [crossSell],
     workflowsPath: require.resolve('../../workflows'),
   });

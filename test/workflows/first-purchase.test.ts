@@ -3,12 +3,14 @@
  * days after delivery, the private-sale code without a second order, a second order ending it, no
  * delivery (no review request), and an order that is not the customer's first.
  */
+import type { SqlProfileSource } from '../../src/profile';
 import { createJourneyTestEnv, type JourneyTestEnv, type TestCustomer } from '../../src/testing';
 import { firstPurchase } from '../../workflows/first-purchase';
 
-let env: JourneyTestEnv;
+let env: JourneyTestEnv<SqlProfileSource>;
 beforeAll(async () => {
   env = await createJourneyTestEnv({
+    profiles: 'sql',
     journeys: [firstPurchase],
     workflowsPath: require.resolve('../../workflows'),
   });

@@ -3,12 +3,14 @@
  * with congratulations, the reminder two weeks before points expire, a move down when points expire, and
  * `lapsed` after a year without orders.
  */
+import type { SqlProfileSource } from '../../src/profile';
 import { createJourneyTestEnv, type JourneyTestEnv, type TestCustomer } from '../../src/testing';
 import { loyalty } from '../../workflows/loyalty';
 
-let env: JourneyTestEnv;
+let env: JourneyTestEnv<SqlProfileSource>;
 beforeAll(async () => {
   env = await createJourneyTestEnv({
+    profiles: 'sql',
     journeys: [loyalty],
     workflowsPath: require.resolve('../../workflows'),
   });

@@ -3,12 +3,14 @@
  * and the hand-off to collections; paid after a notice (stops at the next check); no phone (email all the
  * way); already paid; an unknown invoice.
  */
+import type { SqlProfileSource } from '../../src/profile';
 import { createJourneyTestEnv, type JourneyTestEnv, type TestCustomer } from '../../src/testing';
 import { paymentReminder } from '../../workflows/payment-reminder';
 
-let env: JourneyTestEnv;
+let env: JourneyTestEnv<SqlProfileSource>;
 beforeAll(async () => {
   env = await createJourneyTestEnv({
+    profiles: 'sql',
     journeys: [paymentReminder],
     workflowsPath: require.resolve('../../workflows'),
   });

@@ -2,13 +2,15 @@
  * Every branch of reactivation: three escalating win-back emails a week apart then `lapsed`, any activity
  * (a visit, an order) ending it `reactivated`, and the 10% holdout sent nothing but still measured.
  */
+import type { SqlProfileSource } from '../../src/profile';
 import { createJourneyTestEnv, type JourneyTestEnv } from '../../src/testing';
 import { variantOf } from '../../src/workflow';
 import { reactivation } from '../../workflows/reactivation';
 
-let env: JourneyTestEnv;
+let env: JourneyTestEnv<SqlProfileSource>;
 beforeAll(async () => {
   env = await createJourneyTestEnv({
+    profiles: 'sql',
     journeys: [reactivation],
     workflowsPath: require.resolve('../../workflows'),
   });

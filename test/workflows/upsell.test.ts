@@ -3,12 +3,17 @@
  * (and reminded), upgrading converts, an open complaint or an old review keeps them out, a complaint during
  * the offer stops the reminder, and the top tier has nothing to offer.
  */
+import type { SqlProfileSource } from '../../src/profile';
 import { createJourneyTestEnv, type JourneyTestEnv, type TestCustomer } from '../../src/testing';
 import { upsell } from '../../workflows/upsell';
 
-let env: JourneyTestEnv;
+let env: JourneyTestEnv<SqlProfileSource>;
 beforeAll(async () => {
-  env = await createJourneyTestEnv({ journeys: [upsell], workflowsPath: require.resolve('../../workflows') });
+  env = await createJourneyTestEnv({
+    journeys: [upsell],
+    profiles: 'sql',
+    workflowsPath: require.resolve('../../workflows'),
+  });
 });
 afterAll(() => env?.close());
 

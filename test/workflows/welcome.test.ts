@@ -3,12 +3,14 @@
  * reminder, never), the welcome series with its promo code, SMS only with a phone and SMS consent, the
  * sales hand-off on day 7 for the inactive, and a first order converting from anywhere.
  */
+import type { SqlProfileSource } from '../../src/profile';
 import { createJourneyTestEnv, type JourneyTestEnv, type TestCustomer } from '../../src/testing';
 import { welcome } from '../../workflows/welcome';
 
-let env: JourneyTestEnv;
+let env: JourneyTestEnv<SqlProfileSource>;
 beforeAll(async () => {
   env = await createJourneyTestEnv({
+    profiles: 'sql',
     journeys: [welcome],
     workflowsPath: require.resolve('../../workflows'),
   });
