@@ -111,7 +111,7 @@ export function templatesByName(input: TemplatesInput | undefined): EmailTemplat
         ...(parsed.data as object),
         unsubscribeUrl: links.unsubscribeUrl,
         confirmUrl: links.confirmUrl,
-      } as never);
+      });
     };
   }
   return byName;

@@ -23,7 +23,7 @@ export async function longestJourneyBench(runs: number): Promise<void> {
         const c = await env.customer({ email: `bench-${kind}-${run}-${Date.now()}@example.com` });
         const orderId = `bench-order-${c.id}`;
         const start = await env.now();
-        await env.data!.addOrder({
+        await env.data.addOrder({
           id: orderId,
           customerId: c.id,
           placedAt: start,

@@ -21,7 +21,8 @@ export interface MemoryProfileSource extends ProfileSource {
 const iso = (at: Instant) => new Date(at).toISOString();
 const CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 
-/** See {@link MemoryProfileSource}. */
+/** See {@link MemoryProfileSource}. Async like every source: a failure is a rejected promise, never a throw. */
+/* eslint-disable @typescript-eslint/require-await */
 export function createMemoryProfileSource(): MemoryProfileSource {
   const customers = new Map<string, CustomerProfile>();
   const orders = new Map<string, Order>();
@@ -109,3 +110,4 @@ export function createMemoryProfileSource(): MemoryProfileSource {
     },
   };
 }
+/* eslint-enable @typescript-eslint/require-await */

@@ -410,7 +410,7 @@ export async function createJourneyTestEnv<const P extends TestProfiles = 'memor
     },
     async nextMessage(customer, nextOptions = {}) {
       const seen = world.t.outbox.messages.filter(mine(customer)).length;
-      const limit = (await now()).getTime() + toMs(nextOptions.within ?? ('400 days' as Duration));
+      const limit = (await now()).getTime() + toMs(nextOptions.within ?? '400 days');
       for (;;) {
         const fresh = world.t.outbox.messages.filter(mine(customer));
         if (fresh.length > seen) return (await timed([fresh[seen]!]))[0]!;

@@ -1,4 +1,4 @@
-import type { PgliteProfileSource } from '../profile/pglite';
+import type { createPgliteProfileSource as CreatePglite, PgliteProfileSource } from '../profile/pglite';
 
 /**
  * Opens the kit's PGlite database (`profiles: 'sql' | 'demo'`), loaded only then: PGlite fetches its
@@ -8,7 +8,9 @@ import type { PgliteProfileSource } from '../profile/pglite';
 export async function openPglite(seed: boolean): Promise<PgliteProfileSource> {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when a test asks for SQL
-    const { createPgliteProfileSource } = require('../profile/pglite') as typeof import('../profile/pglite');
+    const { createPgliteProfileSource } = require('../profile/pglite') as {
+      createPgliteProfileSource: typeof CreatePglite;
+    };
     return await createPgliteProfileSource({ seed });
   } catch (err) {
     const text = `${(err as { code?: string }).code ?? ''} ${err instanceof Error ? err.message : String(err)}`;

@@ -209,7 +209,7 @@ export const send = {
    * email address; `failed` with the provider's reason for a permanent rejection.
    */
   email<TName extends TemplateName>(template: TName, ...args: EmailArgs<TName>): Promise<SendResult> {
-    const data = (args[0] ?? {}) as Readonly<Record<string, unknown>>;
+    const data = args[0] ?? {};
     const options: SendOptions = args[1] ?? {};
     return dispatch('email', 'email', 'send.email', options, (context, to) => ({
       ...context,

@@ -22,7 +22,8 @@ type Declared = [keyof JourneyTemplates] extends [never] ? false : true;
 
 /** A name `send.email` takes: any string until templates are declared, then theirs and the built-in ones. */
 export type TemplateName = Declared extends true
-  ? Extract<keyof JourneyTemplates | keyof BuiltInTemplates, string>
+  ? // eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- empty until an app declares templates
+    Extract<keyof JourneyTemplates | keyof BuiltInTemplates, string>
   : string;
 
 /** The data a template takes. */

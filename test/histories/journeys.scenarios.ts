@@ -33,7 +33,7 @@ async function customer(env: JourneyTestEnv, name: string, extra: { phone?: stri
   return env.customer({ id: `hist-${name}`, email: `${name}@example.com`, firstName: 'Ada', ...extra });
 }
 async function order(env: JourneyTestEnv, c: TestCustomer, id: string, category = 'tea', total = 40): Promise<string> {
-  await env.data!.addOrder({ id, customerId: c.id, placedAt: await env.now(), items: [item(category, total)] });
+  await env.data.addOrder({ id, customerId: c.id, placedAt: await env.now(), items: [item(category, total)] });
   const { deliveries } = await env.emit('order.placed', c, { orderId: id, total }, { id: `${id}-placed` });
   return deliveries[0]!.workflowId;
 }
@@ -165,11 +165,11 @@ export const journeyScenarios: KitScenario[] = [
         const c = await customer(env, `pay-${point}`, { phone: '+14155550192' });
         const invoiceId = `inv-${point}`;
         const due = (await env.now()).getTime() + 5 * DAY;
-        await env.data!.addInvoice({ id: invoiceId, customerId: c.id, amount: 90, dueAt: new Date(due) });
+        await env.data.addInvoice({ id: invoiceId, customerId: c.id, amount: 90, dueAt: new Date(due) });
         const { workflowId } = await env.enroll(paymentReminder, c, { invoiceId });
         await env.advance(point === 'before-due' ? '3 days' : '9 days');
         if (point === 'paid') {
-          await env.data!.markInvoicePaid(invoiceId, await env.now());
+          await env.data.markInvoicePaid(invoiceId, await env.now());
           await env.advance('4 days');
         }
         return workflowId;
@@ -184,7 +184,7 @@ export const journeyScenarios: KitScenario[] = [
     run: async (env) => {
       const c = await customer(env, 'pay-late', { phone: '+14155550194' });
       const due = (await env.now()).getTime() - 4 * DAY;
-      await env.data!.addInvoice({ id: 'inv-late', customerId: c.id, amount: 90, dueAt: new Date(due) });
+      await env.data.addInvoice({ id: 'inv-late', customerId: c.id, amount: 90, dueAt: new Date(due) });
       const { workflowId } = await env.enroll(paymentReminder, c, undefined, { key: 'inv-late' });
       await env.advance('1 day');
       return workflowId;
@@ -196,12 +196,12 @@ export const journeyScenarios: KitScenario[] = [
       name: `cross-sell--${point}`,
       journey: crossSell,
       run: async (env) => {
-        await env.data!.addProducts([
+        await env.data.addProducts([
           { id: 'h-pot', name: 'Blue teapot', category: 'teaware', price: 40 },
           { id: 'h-cover', name: 'Purchase protection', category: 'insurance', price: 5 },
         ]);
-        await env.data!.relateCategories('tea', 'teaware', 'goes with your tea');
-        await env.data!.relateCategories('cards', 'insurance', 'protect your card');
+        await env.data.relateCategories('tea', 'teaware', 'goes with your tea');
+        await env.data.relateCategories('cards', 'insurance', 'protect your card');
         const c = await customer(env, `xs-${point}`, { phone: '+14155550193' });
         const id = await order(env, c, `xs-${point}-1`, point === 'card-offered' ? 'cards' : 'tea');
         await env.advance(point === 'waiting' ? '2 days' : '6 days');
@@ -216,7 +216,7 @@ export const journeyScenarios: KitScenario[] = [
       journey: upsell,
       run: async (env) => {
         const c = await customer(env, `up-${point}`, { plan: 'basic' });
-        await env.data!.addReview(c.id, point === 'not-satisfied' ? 2 : 5, await env.now());
+        await env.data.addReview(c.id, point === 'not-satisfied' ? 2 : 5, await env.now());
         const { deliveries } = await env.emit('review.submitted', c, { reviewId: `r-${point}`, rating: 5 }, { id: `up-${point}-review` });
         if (point !== 'not-satisfied') await env.advance('2 days');
         if (point === 'converted') await env.emit('plan.upgraded', c, { plan: 'plus' }, { id: 'up-upgraded' });

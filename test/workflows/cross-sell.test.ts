@@ -14,15 +14,15 @@ beforeAll(async () => {
     journeys: [crossSell],
     workflowsPath: require.resolve('../../workflows'),
   });
-  await env.data!.addProducts([
+  await env.data.addProducts([
     { id: 'x-oolong', name: 'Oolong 100g', category: 'tea', price: 12, rank: 1 },
     { id: 'x-teapot', name: 'Blue teapot', category: 'teaware', price: 40, rank: 1 },
     { id: 'x-strainer', name: 'Tea strainer', category: 'teaware', price: 8, rank: 2 },
     { id: 'x-card', name: 'Gold card', category: 'cards', price: 0, rank: 1 },
     { id: 'x-cover', name: 'Purchase protection', category: 'insurance', price: 5, rank: 1 },
   ]);
-  await env.data!.relateCategories('tea', 'teaware', 'goes with your tea');
-  await env.data!.relateCategories('cards', 'insurance', 'protect your card');
+  await env.data.relateCategories('tea', 'teaware', 'goes with your tea');
+  await env.data.relateCategories('cards', 'insurance', 'protect your card');
 });
 afterAll(() => env?.close());
 
@@ -42,7 +42,7 @@ async function buy(
   };
   const orderId = `xs-order-${n}`;
   const start = (await env.now()).getTime();
-  await env.data!.addOrder({
+  await env.data.addOrder({
     id: orderId,
     customerId: c.id,
     placedAt: new Date(start),
@@ -77,7 +77,7 @@ test('tea, no click: one reminder three days later', async () => {
 test('what the customer bought meanwhile is not recommended: decided on the data of day 5', async () => {
   const { c } = await buy(['x-oolong']);
   await env.advance('2 days');
-  await env.data!.addOrder({
+  await env.data.addOrder({
     id: `xs-later-${c.id}`,
     customerId: c.id,
     items: [{ productId: 'x-teapot', name: 'Blue teapot', category: 'teaware', price: 40, quantity: 1 }],

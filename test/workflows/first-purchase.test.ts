@@ -24,7 +24,7 @@ let n = 0;
 async function order(c: TestCustomer, placedAt?: Date): Promise<string> {
   n += 1;
   const id = `fp-order-${n}-${c.id}`;
-  await env.data!.addOrder({
+  await env.data.addOrder({
     id,
     customerId: c.id,
     placedAt: placedAt ?? (await env.now()),
@@ -58,7 +58,7 @@ test('no second order: thank-you, how-to on day 2, review request 3 days after d
     ['A private sale, just for you', 30],
   ]);
   expect(sent[1]?.channel === 'email' && sent[1].text).toContain('Guides for teaware');
-  const code = await env.data!.assignPromoCode(c.id, 'private-sale');
+  const code = await env.data.assignPromoCode(c.id, 'private-sale');
   expect(sent[3]?.channel === 'email' && sent[3].text).toContain(code);
   expect(await env.outcome(firstPurchase, c)).toBe('private-sale-offered');
 });

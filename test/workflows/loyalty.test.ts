@@ -26,7 +26,7 @@ async function member(): Promise<TestCustomer> {
 async function order(c: TestCustomer, total: number): Promise<void> {
   n += 1;
   const orderId = `loyal-order-${n}-${c.id}`;
-  await env.data!.addOrder({
+  await env.data.addOrder({
     id: orderId,
     customerId: c.id,
     placedAt: await env.now(),

@@ -32,7 +32,7 @@ async function invoiced(
   });
   const due = (await env.now()).getTime() + dueInDays * DAY;
   const invoiceId = `inv-${c.id}`;
-  await env.data!.addInvoice({
+  await env.data.addInvoice({
     id: invoiceId,
     customerId: c.id,
     amount: 120,
@@ -67,7 +67,7 @@ test('never paid: email 3 days before and on the day, SMS 3 and 7 days after, th
 test('paid after the first notice: the next check stops it', async () => {
   const { c, invoiceId, due } = await invoiced(true);
   await env.advance('3 days'); // the "upcoming" email went out on day 2
-  await env.data!.markInvoicePaid(invoiceId, await env.now());
+  await env.data.markInvoicePaid(invoiceId, await env.now());
   await env.advance('10 days');
   expect((await notices(c, due)).map(([s]) => s)).toEqual([
     `Invoice ${invoiceId} is due on ${new Date(due).toISOString().slice(0, 10)}`,
@@ -112,7 +112,7 @@ test('enrolled 4 days after the due date: the overdue notice at once, not the on
 test('two invoices of one customer are two runs, each reminded', async () => {
   const { c, invoiceId } = await invoiced(false);
   const second = `${invoiceId}-b`;
-  await env.data!.addInvoice({
+  await env.data.addInvoice({
     id: second,
     customerId: c.id,
     amount: 30,

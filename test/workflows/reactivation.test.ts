@@ -49,7 +49,7 @@ test('silence: 10%, 15%, then 25% with a personal code, a week apart; then lapse
     'We miss you: 25% off',
   ]);
   expect(sent.map((m) => Math.round((m.at.getTime() - start.getTime()) / DAY))).toEqual([0, 7, 14]);
-  const code = await env.data!.assignPromoCode(c.id, 'win-back');
+  const code = await env.data.assignPromoCode(c.id, 'win-back');
   expect(sent[2]?.channel === 'email' && sent[2].text).toContain(code);
   const state = await env.state(reactivation, c);
   expect(state).toMatchObject({ outcome: 'lapsed', variant: 'series' });

@@ -23,7 +23,7 @@ let n = 0;
 async function reviewer(plan: string, rating: number, daysAgo = 0): Promise<TestCustomer> {
   n += 1;
   const c = await env.customer({ email: `up-${n}-${Date.now()}@example.com`, plan });
-  await env.data!.addReview(c.id, rating, new Date((await env.now()).getTime() - daysAgo * DAY));
+  await env.data.addReview(c.id, rating, new Date((await env.now()).getTime() - daysAgo * DAY));
   await env.emit('review.submitted', c, { reviewId: `r-${c.id}`, rating });
   return c;
 }
@@ -50,8 +50,8 @@ test('upgrading after the offer converts', async () => {
 
 test('an open complaint, a poor review or an old one: not satisfied, nothing sent', async () => {
   const complaining = await env.customer({ email: 'up-complaint@example.com', plan: 'basic' });
-  await env.data!.openComplaint(complaining.id);
-  await env.data!.addReview(complaining.id, 5);
+  await env.data.openComplaint(complaining.id);
+  await env.data.addReview(complaining.id, 5);
   await env.emit('review.submitted', complaining, { reviewId: 'r-complaint', rating: 5 });
   const poor = await reviewer('basic', 2);
   const old = await reviewer('basic', 5, 40);
@@ -64,7 +64,7 @@ test('an open complaint, a poor review or an old one: not satisfied, nothing sen
 test('a complaint opened after the offer stops the reminder', async () => {
   const c = await reviewer('basic', 5);
   await env.advance('2 days');
-  await env.data!.openComplaint(c.id, await env.now());
+  await env.data.openComplaint(c.id, await env.now());
   await env.advance('5 days');
   expect(await subjects(c)).toEqual(['Upgrade to plus']);
   expect(await env.outcome(upsell, c)).toBe('not-satisfied');

@@ -43,7 +43,7 @@ test('confirmed at once, phone and SMS consent: welcome email and SMS with one c
   const code = /Your code: (WELCOME-\w+)/.exec(sent[1]?.channel === 'email' ? (sent[1].text ?? '') : '')?.[1];
   expect(code).toMatch(/^WELCOME-[A-Z0-9]{8}$/);
   expect(sent[2]).toMatchObject({ channel: 'sms', body: expect.stringContaining(code!) });
-  expect(await env.data!.assignPromoCode(c.id, 'welcome')).toBe(code); // assigned once
+  expect(await env.data.assignPromoCode(c.id, 'welcome')).toBe(code); // assigned once
 
   await env.advance('2 days');
   expect((await subjects(c)).at(-1)).toBe('Three things to try this week');
@@ -68,7 +68,7 @@ test('no SMS consent: email only; active by day 7: no hand-off', async () => {
   const c = await signUp({ phone: '+14155551202', smsOptIn: false });
   await env.confirm((await env.outbox(c))[0]!);
   await env.advance('3 days');
-  await env.data!.recordActivity(c.id, await env.now());
+  await env.data.recordActivity(c.id, await env.now());
   await env.advance('5 days');
   expect(await subjects(c)).toEqual([
     'Please confirm your subscription',
