@@ -15,7 +15,7 @@ import { findTemporalCli, startLocalServer } from '../server';
 import { quietRuntime, startProviderFakes, type OutboxMessage } from '../testing';
 import { createJourneyWorker } from '../worker';
 import { parseFlags, portFlag } from './args';
-import { loadJourneysModule, PACKAGE_ROOT } from './journeys-module';
+import { appWorkflowsPath, hasModule, loadJourneysModule, PACKAGE_ROOT } from './journeys-module';
 
 /** Journey time in the demo: 1 hour of journey time per second, so a 1-day wait takes 24 s. */
 const DEMO_TIME_SCALE = 3600;
@@ -123,7 +123,14 @@ export async function dev(argv: string[]): Promise<number> {
     await server.close();
   };
   try {
-    const loaded = loadJourneysModule(values.workflows);
+    // The app's journeys; in a folder that has none yet, the package's library journeys, said so.
+    const appPath = appWorkflowsPath(values.workflows);
+    const own = values.workflows !== undefined || hasModule(appPath);
+    if (!own)
+      log(
+        `No journeys at ${path.relative(process.cwd(), appPath) || appPath}: running the package's library journeys (write yours there, set workflows: in temporal.yaml, or pass --workflows PATH).`,
+      );
+    const loaded = loadJourneysModule(own ? values.workflows : path.join(PACKAGE_ROOT, 'workflows'));
     const workflowsPath = loaded.path;
     const journeysModule = loaded.module;
     const journeyRefs = [...loaded.journeys.values()];
@@ -151,7 +158,7 @@ export async function dev(argv: string[]): Promise<number> {
       client: server.env.client,
       namespace: server.namespace,
       journeys: journeyRefs.map((r) => r.definition),
-      sourceDir: journeySourceDir(values.workflows),
+      sourceDir: own ? journeySourceDir(loaded.path) : journeySourceDir(),
       webUiUrl: server.uiUrl,
       port: dashboardPort,
       onError: (err) => log(`dashboard: ${err.message}`),

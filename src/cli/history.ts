@@ -12,6 +12,7 @@ import {
   writeHistory,
 } from '../testing';
 import { parseFlags } from './args';
+import { appWorkflowsPath } from './journeys-module';
 
 const DEFAULT_DIR = path.join('test', 'histories');
 
@@ -74,7 +75,7 @@ export async function replay(argv: string[]): Promise<number> {
     journey: { type: 'string' },
     last: { type: 'string' },
   });
-  const workflowsPath = path.resolve(values.workflows ?? 'workflows');
+  const workflowsPath = appWorkflowsPath(values.workflows);
   quietRuntime('ERROR'); // a diverging history is reported below, once, instead of as a worker warning
   let outcomes;
   if (values['from-server']) {

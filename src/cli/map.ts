@@ -11,6 +11,7 @@ import {
   type JourneyMap,
 } from '../map';
 import { parseFlags } from './args';
+import { appWorkflowsPath } from './journeys-module';
 
 const USAGE = [
   'journeys map <journey> [--format mermaid|svg|html] [--out FILE] [--workflows PATH]',
@@ -65,7 +66,7 @@ export function map(argv: string[]): number {
   if (!Object.hasOwn(FORMATS, format))
     return usage(`Unknown format "${format}": use ${Object.keys(FORMATS).join(', ')}.`);
   const as = format as Format;
-  const dir = journeySourceDir(values.workflows);
+  const dir = journeySourceDir(appWorkflowsPath(values.workflows));
   try {
     if (values.all) {
       if (positionals.length > 0) return usage('Give a journey name or --all, not both.');

@@ -42,7 +42,16 @@ const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
 export function journeySourceDir(workflowsPath?: string): string {
   if (workflowsPath !== undefined) {
     const resolved = path.resolve(workflowsPath);
-    return existsSync(resolved) && statSync(resolved).isDirectory() ? resolved : path.dirname(resolved);
+    const isFile = existsSync(resolved) ? !statSync(resolved).isDirectory() : /\.[cm]?[jt]s$/.test(resolved);
+    const dir = isFile ? path.dirname(resolved) : resolved;
+    // Compiled journeys (`dist/workflows`): their TypeScript sources (`workflows`), when beside, read better.
+    const parts = dir.split(path.sep);
+    const at = parts.lastIndexOf('dist');
+    if (at >= 0 && sourceFiles(dir, '.ts').length === 0) {
+      const sources = [...parts.slice(0, at), ...parts.slice(at + 1)].join(path.sep);
+      if (sourceFiles(sources, '.ts').length > 0) return sources;
+    }
+    return dir;
   }
   if (path.basename(PACKAGE_ROOT) === 'dist') {
     const sources = path.join(PACKAGE_ROOT, '..', 'workflows');

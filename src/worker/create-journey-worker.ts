@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createInboxReader } from '../../activities/inbox';
 import {
@@ -42,7 +41,7 @@ export interface JourneyWorkerOptions extends WorkerTuningInput {
   readonly client?: Client;
   readonly namespace?: string;
   readonly taskQueue?: string;
-  /** The module exporting the journeys; defaults to `./workflows` under the working directory. */
+  /** The module exporting the journeys; defaults to `workflows:` in temporal.yaml, else `./workflows`. */
   readonly workflowsPath?: string;
   /** A prebuilt bundle (see {@link bundleJourneys}); skips bundling. */
   readonly workflowBundle?: WorkflowBundleOption;
@@ -107,7 +106,7 @@ export async function createJourneyWorker(options: JourneyWorkerOptions = {}): P
     options.activities || options.client ? undefined : await connectTemporal(config as JourneysConfig);
   const gateClient = options.client ?? connected?.client;
   const workflowBundle =
-    options.workflowBundle ?? (await bundleJourneys(options.workflowsPath ?? path.resolve('workflows')));
+    options.workflowBundle ?? (await bundleJourneys(options.workflowsPath ?? workflowsOf(config)));
   const taskQueue = options.taskQueue ?? (config as JourneysConfig).taskQueue;
   // With a SQL profile source and the journeys module, the worker also runs campaign sweeps (plans).
   const refs = Object.values(options.journeys ?? {}).filter(
@@ -165,7 +164,7 @@ async function checkJourneysAtStart(options: JourneyWorkerOptions): Promise<void
   if (options.journeys) checkJourneyExports(options.journeys);
   // A prebuilt bundle without its path leaves no module to load here.
   const modulePath =
-    options.workflowsPath ?? (options.workflowBundle ? undefined : path.resolve('workflows'));
+    options.workflowsPath ?? (options.workflowBundle ? undefined : workflowsOf(options.config));
   if (modulePath !== undefined) await checkJourneysModule(modulePath);
   // The templates the journeys send, when the worker renders them (its own channels, not `activities`).
   if (modulePath !== undefined && !options.activities)
@@ -173,4 +172,9 @@ async function checkJourneysAtStart(options: JourneyWorkerOptions): Promise<void
       ...Object.keys(defaultEmailTemplates),
       ...Object.keys(templatesByName(options.templates)),
     ]);
+}
+
+/** The journeys module temporal.yaml names (`workflows:`, default `./workflows`). */
+function workflowsOf(config: JourneysConfig | undefined): string {
+  return (config ?? loadConfig()).workflows;
 }
