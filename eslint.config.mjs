@@ -9,7 +9,18 @@ import { builtinModules } from 'node:module';
 const nodeBuiltins = builtinModules.flatMap((m) => [m, `node:${m}`]);
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.journeys/**', 'coverage/**', '*.config.*'] },
+  {
+    // examples/app is a user's app: type-checked on the packed package by test/packed-app.test.ts.
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.journeys/**',
+      'coverage/**',
+      '*.config.*',
+      'jest-preset.js',
+      'examples/app/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

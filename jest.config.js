@@ -3,6 +3,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test', '<rootDir>/examples'],
   testMatch: ['**/*.test.ts'],
+  // The example app runs its own tests on the packed package (test/packed-app.test.ts).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/examples/app/'],
+  modulePathIgnorePatterns: ['<rootDir>/examples/app/'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   moduleNameMapper: {
     '^temporal-journeys$': '<rootDir>/src/index.ts',

@@ -8,6 +8,7 @@ import {
   type SendSmsRequest,
   type SendWebhookRequest,
 } from '../src/journey';
+import { sendFailure } from './provider-errors';
 
 /** What a channel returns when the provider accepted the message. */
 export interface Delivered {
@@ -16,8 +17,9 @@ export interface Delivered {
 }
 
 /**
- * A channel: sends one message and returns the provider's id, or throws (`providerFailure`) so Temporal
- * retries or the journey gets `failed`. Implement one to add a channel of your own.
+ * A channel: sends one message and returns the provider's id, or throws: {@link PermanentSendError} (the
+ * journey gets `failed` with its reason), {@link RetryableSendError} (retried, after its `retryAfterMs`), any
+ * other error is retried. Implement one to add a channel of your own (`send.via(name, payload)`).
  */
 export type ChannelSender<TRequest> = (request: TRequest) => Promise<Delivered>;
 
@@ -34,6 +36,11 @@ export interface Channels {
 export type ChannelActivities = Record<`send${string}`, (request: never) => Promise<SendResult>>;
 
 const BUILT_IN = ['email', 'sms', 'webhook', 'push'] as const;
+
+/** A channel's failure, with {@link PermanentSendError} and {@link RetryableSendError} as Temporal takes them. */
+const rethrow = (err: unknown): never => {
+  throw sendFailure(err);
+};
 
 /** The attempt this activity is on (1 outside an activity, e.g. when a test calls a channel directly). */
 function attempt(): number {
@@ -70,7 +77,7 @@ export function createChannelActivities(channels: Channels): ChannelActivities {
     const sender = channels[name] as ChannelSender<unknown> | undefined;
     activities[channelActivity(name)] = async (request: never) => {
       if (!sender) throw notConfigured(name);
-      return sent(name, await sender(request));
+      return sent(name, await sender(request).catch(rethrow));
     };
   }
   activities[channelActivity('custom')] = async (request: never) => {
@@ -79,7 +86,7 @@ export function createChannelActivities(channels: Channels): ChannelActivities {
       ? undefined
       : (channels[channel] as ChannelSender<unknown> | undefined);
     if (!sender) throw notConfigured(channel);
-    return sent(channel, await sender(request));
+    return sent(channel, await sender(request).catch(rethrow));
   };
   return activities;
 }

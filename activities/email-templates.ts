@@ -52,6 +52,10 @@ export interface TemplateDefinition<TName extends string = string, TData = Recor
   ) => RenderedEmail | ReactEmail | Promise<RenderedEmail | ReactEmail>;
 }
 
+/** Any template definition, whatever its data (the data is checked where the definition is made). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- both in and out positions: only `any` fits every data type
+export type AnyTemplateDefinition = TemplateDefinition<string, any>;
+
 /** The data a template definition takes (what `send.email(name, data)` must pass). */
 export type TemplateDataOf<T> = T extends TemplateDefinition<string, infer D> ? D : never;
 
@@ -59,7 +63,7 @@ export type TemplateDataOf<T> = T extends TemplateDefinition<string, infer D> ? 
  * The templates of a list, by name, for typing `send.email` (README, "Email templates"):
  * `interface JourneyTemplates extends TemplatesOf<typeof templates> {}` in `temporal-journeys/workflow`.
  */
-export type TemplatesOf<T extends readonly TemplateDefinition<string, never>[]> = {
+export type TemplatesOf<T extends readonly AnyTemplateDefinition[]> = {
   [D in T[number] as D['name']]: TemplateDataOf<D>;
 };
 
@@ -89,7 +93,7 @@ export function defineTemplate<TName extends string, TData>(
 }
 
 /** Templates as a worker takes them: a list of definitions, or plain functions by name. */
-export type TemplatesInput = readonly TemplateDefinition<string, never>[] | EmailTemplates;
+export type TemplatesInput = readonly AnyTemplateDefinition[] | EmailTemplates;
 
 /** A list of template definitions as functions by name; a name given twice is refused. */
 export function templatesByName(input: TemplatesInput | undefined): EmailTemplates {

@@ -48,7 +48,7 @@ export { postSigned, SIGNATURE_HEADER, signBody, verifyBody } from './signed-pos
 export { deliveryTags, readDeliveryTags } from './delivery-tags';
 export { createLinkToken, createSignedLinks, readLinkToken } from './signed-links';
 export type { LinkAction, LinkClaims, SignedLinks, SignedLinksOptions } from './signed-links';
-export { providerFailure } from './provider-errors';
+export { PermanentSendError, providerFailure, RetryableSendError, sendFailure } from './provider-errors';
 export { defaultEmailTemplates, defineTemplate, renderEmail, templatesByName } from './email-templates';
 export { escapeHtml } from './template-helpers';
 export type {

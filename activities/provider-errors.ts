@@ -34,3 +34,45 @@ function retryAfterSeconds(value: string): number | undefined {
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - Date.now()) / 1000));
 }
+
+/**
+ * Thrown by a channel of your own when the provider refused the message for good (a bad address, a
+ * blocked recipient): no retry, and the journey's send returns `{ status: 'failed', reason }`.
+ */
+export class PermanentSendError extends Error {
+  override readonly name = 'PermanentSendError';
+  /** What the journey's `SendResult.reason` says: a short code such as `invalid_recipient`. */
+  readonly reason: string;
+
+  constructor(message: string, options: { readonly reason?: string; readonly cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.reason = options.reason ?? 'rejected';
+  }
+}
+
+/**
+ * Thrown by a channel of your own when the provider may accept the message later (rate limited, down):
+ * Temporal retries the send with the channel's backoff, or after `retryAfterMs` when the provider said.
+ */
+export class RetryableSendError extends Error {
+  override readonly name = 'RetryableSendError';
+  readonly retryAfterMs: number | undefined;
+
+  constructor(message: string, options: { readonly retryAfterMs?: number; readonly cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/** A channel's error as Temporal's retry semantics: the two above mapped, anything else retried as it is. */
+export function sendFailure(err: unknown): unknown {
+  if (err instanceof PermanentSendError) return ApplicationFailure.nonRetryable(err.message, err.reason);
+  if (err instanceof RetryableSendError)
+    return ApplicationFailure.create({
+      message: err.message,
+      type: 'RetryableSendError',
+      nonRetryable: false,
+      nextRetryDelay: err.retryAfterMs !== undefined ? Math.max(0, err.retryAfterMs) : undefined,
+    });
+  return err;
+}

@@ -51,6 +51,18 @@ export type {
   SendResult,
   StepPassed,
 } from './journey';
+// Email templates run anywhere (the worker renders them): defined here, registered on the worker.
+export { defineTemplate } from '../activities/email-templates';
+export type {
+  ReactEmail,
+  RenderedEmail,
+  TemplateDataOf,
+  TemplateDefinition,
+  TemplateLinks,
+  TemplateSchema,
+  TemplatesInput,
+  TemplatesOf,
+} from '../activities/email-templates';
 export {
   ConfigError,
   EmitIncompleteError,

@@ -38,7 +38,11 @@ export function registerTypeScript(): void {
       return resolve(request, parent, ...rest);
     } catch (err) {
       const from = (parent as { filename?: string } | undefined)?.filename ?? '';
-      if (!/^\.\.?\//.test(request) || !/\.[cm]?js$/.test(request) || from.includes(`${path.sep}node_modules${path.sep}`))
+      if (
+        !/^\.\.?\//.test(request) ||
+        !/\.[cm]?js$/.test(request) ||
+        from.includes(`${path.sep}node_modules${path.sep}`)
+      )
         throw err;
       return resolve(request.replace(/\.([cm]?)js$/, '.$1ts'), parent, ...rest);
     }

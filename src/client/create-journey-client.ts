@@ -25,6 +25,20 @@ import { createRuns, type ExitTarget, type StateOptions } from './runs';
 /** A journey as the client knows it: a journey function (its `definition`) or a bare definition. */
 export type JourneyRef = JourneyDefinition | { readonly definition: JourneyDefinition };
 
+/** The events a journey takes, from its type (`journey(…)` records them); any event for a bare definition. */
+type EventsOfRef<R> = R extends { readonly __events?: infer E }
+  ? unknown extends E
+    ? AnyEventDefinition
+    : Exclude<E, undefined>
+  : AnyEventDefinition;
+
+/**
+ * Every event a list of journeys takes (triggers, goals, listened events), plus the consent events every
+ * client accepts: what `emit` is typed by when the client is made from journeys alone.
+ */
+export type EventsOfJourneys<TJourneys extends readonly JourneyRef[]> =
+  EventsOfRef<TJourneys[number]> | (typeof consentEvents)[number];
+
 export interface JourneyClientOptions<TEvents extends AnyEventDefinition = AnyEventDefinition> {
   /** The journeys events are routed to: their names, triggers, keys and the events they listen to. */
   readonly journeys: readonly JourneyRef[];
@@ -87,7 +101,12 @@ export interface JourneyTarget {
   readonly key?: string;
 }
 
-export interface JourneyClient<TEvents extends AnyEventDefinition = AnyEventDefinition> {
+/**
+ * A journey client; `TEvents` types `emit`. Unparameterised (`JourneyClient`) it stands for a client of any
+ * events, so a client typed by its journeys passes wherever a client is taken (the webhook server, the kit).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above: `emit`'s input is contravariant
+export interface JourneyClient<TEvents extends AnyEventDefinition = any> {
   /** Proactive: enrols a customer in a journey that has no trigger. */
   enroll(journey: JourneyRef, options: EnrollOptions): Promise<EnrollResult>;
   /**
@@ -157,9 +176,12 @@ const EVENT_DEFAULTS: EventsConfig = {
  * await journeys.close();
  * ```
  */
-export async function createJourneyClient<TEvents extends AnyEventDefinition = AnyEventDefinition>(
-  options: JourneyClientOptions<TEvents>,
-): Promise<JourneyClient<TEvents>> {
+export async function createJourneyClient<
+  const TJourneys extends readonly JourneyRef[],
+  TExtra extends AnyEventDefinition = never,
+>(
+  options: JourneyClientOptions<TExtra> & { readonly journeys: TJourneys },
+): Promise<JourneyClient<EventsOfJourneys<TJourneys> | TExtra>> {
   const config = options.config ?? (options.client && options.taskQueue ? undefined : loadConfig());
   const journeys = options.journeys.map(definitionOf);
   checkJourneyList(journeys); // two journeys of one name would each get every event

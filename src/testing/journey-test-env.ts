@@ -5,6 +5,7 @@ import type { EmitResult, EnrollResult, JourneyClient, JourneyClientOptions, Jou
 import { loadConfig } from '../config';
 import type { SendPolicy } from '../contact';
 import {
+  journeyWorkflowId,
   STATE_QUERY,
   toMs,
   type Duration,
@@ -22,6 +23,7 @@ import {
   type JourneyTestEnvironment,
   type JourneyTestRun,
 } from './journey-test-environment';
+import { exportHistory, type ExportedHistory } from './histories';
 import type { OutboxMessage } from './outbox';
 import { openPglite } from './pglite-kit';
 
@@ -124,6 +126,11 @@ export interface JourneyTestEnv<TData = MemoryProfileSource> {
   state(journey: JourneyRef, customer: TestCustomer, key?: string): Promise<JourneyState>;
   /** The journey's outcome, or null while it runs. */
   outcome(journey: JourneyRef, customer: TestCustomer, key?: string): Promise<JourneyOutcome | null>;
+  /**
+   * The run's history as Temporal's JSON, to keep as a file (`writeHistory`) that `journeys replay` and
+   * `replayHistories` replay against later code.
+   */
+  history(journey: JourneyRef, customer: TestCustomer, key?: string): Promise<ExportedHistory>;
   /** The customer clicks a link in an email (the Resend fake sends the signed `email.clicked` webhook). */
   click(email: SentMessage, link?: string): Promise<void>;
   /** The customer follows the email's confirmation link (double opt-in) and presses Confirm. */
@@ -442,6 +449,11 @@ export async function createJourneyTestEnv<const P extends TestProfiles = 'memor
     async outcome(journey, customer, key) {
       return (await world.run.journeys.state(journey, { customerId: idOf(customer), key })).outcome;
     },
+    history: (journey, customer, key) =>
+      exportHistory(
+        world.t.env.client,
+        journeyWorkflowId(('definition' in journey ? journey.definition : journey).name, idOf(customer), key),
+      ),
     async click(email, link = 'https://shop.example/') {
       if (email.channel !== 'email') throw new TypeError('click() takes an email from outbox()');
       expectOk(await world.t.fakes.resend.click(email.id, link), 'the click webhook');

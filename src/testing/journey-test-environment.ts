@@ -50,8 +50,8 @@ export interface JourneyTestEnvironmentOptions {
 }
 
 /** One test's worker, on its own task queue, and a journey client routed to it. */
-export interface JourneyTestRun<TEvents extends AnyEventDefinition = AnyEventDefinition> {
-  readonly journeys: JourneyClient<TEvents>;
+export interface JourneyTestRun {
+  readonly journeys: JourneyClient;
   readonly taskQueue: string;
   /** The webhook receiver the fakes post delivery events to, for this run's journeys. */
   readonly webhooks: WebhookServer;

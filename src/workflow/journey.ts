@@ -48,11 +48,16 @@ export interface JourneyContext<TTrigger extends AnyEventDefinition | undefined>
 }
 
 /** A journey: a Temporal workflow function carrying its definition. Register it by exporting it. */
-export interface Journey<TTrigger extends AnyEventDefinition | undefined = AnyEventDefinition | undefined> {
+export interface Journey<
+  TTrigger extends AnyEventDefinition | undefined = AnyEventDefinition | undefined,
+  TEvents extends AnyEventDefinition = AnyEventDefinition,
+> {
   (input: JourneyInput): Promise<JourneyState>;
   readonly definition: JourneyDefinition;
   /** Type-level only: the trigger event, so the client can infer `emit` and `enroll` inputs. */
   readonly __trigger?: TTrigger;
+  /** Type-level only: every event the journey takes (trigger, goals, listened), which types `emit`. */
+  readonly __events?: TEvents;
 }
 
 export const eventSignal = defineSignal<[unknown]>(EVENT_SIGNAL);
@@ -111,7 +116,7 @@ export function journey<
   name: string,
   options: JourneyOptions<TTrigger, TGoal, TEvents>,
   body: (context: JourneyContext<TTrigger>) => Promise<void | string>,
-): Journey<TTrigger> {
+): Journey<TTrigger, Exclude<TTrigger, undefined> | TGoal | TEvents> {
   let definition: JourneyDefinition;
   try {
     definition = defineJourney(name, options);

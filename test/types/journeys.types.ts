@@ -2,7 +2,7 @@
  * Type-level behaviour, checked by `tsc` (npm run typecheck): a wrong event or field fails to compile.
  */
 /* eslint-disable @typescript-eslint/no-unsafe-return -- lines under @ts-expect-error are wrong on purpose */
-import type { JourneyClient } from '../../src/client';
+import { createJourneyClient, type JourneyClient } from '../../src/client';
 import { waitFor } from '../../src/workflow';
 import { journey } from '../../src/workflow';
 import { cartAbandoned, emailClicked, orderPlaced } from '../../workflows/events';
@@ -42,3 +42,21 @@ export const typedJourney = journey(
 
 // @ts-expect-error a key is read from the trigger, so it needs one
 export const keyWithoutTrigger = journey('no-trigger', { key: (e: never) => e }, () => Promise.resolve());
+
+/** A client made from journeys alone is typed by their triggers, goals and listened events. */
+export async function emitsFromJourneysAlone(): Promise<void> {
+  const journeys = await createJourneyClient({ journeys: [typedJourney] });
+  await journeys.emit({
+    type: 'cart.abandoned',
+    customer: 'c1',
+    data: { cartId: 'k', items: ['a'], url: 'https://x.example' },
+  });
+  await journeys.emit({ type: 'email.clicked', customer: 'c1', data: { url: 'https://x.example' } });
+  // @ts-expect-error a typo in the event type
+  await journeys.emit({ type: 'cart.abandonned', customer: 'c1', data: {} });
+  // @ts-expect-error order.placed needs its total
+  await journeys.emit({ type: 'order.placed', customer: 'c1', data: { orderId: 'o1' } });
+  // A typed client goes wherever a client is taken.
+  const any: JourneyClient = journeys;
+  void any;
+}
