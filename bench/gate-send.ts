@@ -12,7 +12,7 @@ import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { OPEN_POLICY } from '../activities';
-import { createJourneyClient } from '../src/client';
+import { createJourneyClient, type JourneyClient } from '../src/client';
 import { loadConfig } from '../src/config';
 import { findTemporalCli, startLocalServer } from '../src/server';
 import { startProviderFakes } from '../src/testing';
@@ -90,7 +90,7 @@ export async function gateSendBench(runs: number): Promise<{ gated: number; unga
 
 async function alternate(
   client: Client,
-  journeys: Awaited<ReturnType<typeof createJourneyClient>>,
+  journeys: JourneyClient,
   taskQueue: string,
   runs: number,
 ): Promise<{ gated: number; ungated: number }> {

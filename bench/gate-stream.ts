@@ -17,7 +17,7 @@ import {
 } from '@grpc/grpc-js';
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
-import { createJourneyClient } from '../src/client';
+import { createJourneyClient, type JourneyClient } from '../src/client';
 import { loadConfig } from '../src/config';
 import { contactWorkflowId, type SendPolicy } from '../src/contact';
 import type { JourneyState } from '../src/journey';
@@ -109,7 +109,7 @@ export async function gateStreamBench(options: GateStreamOptions): Promise<void>
   }
 }
 
-type Journeys = Awaited<ReturnType<typeof createJourneyClient>>;
+type Journeys = JourneyClient;
 type Activities = ReturnType<Awaited<ReturnType<typeof startProviderFakes>>['activities']>;
 
 async function streamRound(

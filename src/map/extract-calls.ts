@@ -47,6 +47,9 @@ export class Api {
     if (declaration) {
       // Resolved: by what it is, so `import { step as touch }` is a step and a local `step` is not.
       if (!/[\\/]workflow[\\/]/.test(declaration.getSourceFile().fileName)) return undefined;
+      // `send`'s methods are declared on its interface (`Send`), or on its object literal.
+      if (ts.isInterfaceDeclaration(declaration.parent) && declaration.parent.name.text === 'Send')
+        return `send.${target.name}`;
       let owner: ts.Node | undefined = declaration.parent;
       while (owner && !ts.isVariableDeclaration(owner) && !ts.isSourceFile(owner)) owner = owner.parent;
       if (

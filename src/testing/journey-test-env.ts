@@ -421,18 +421,27 @@ export async function createJourneyTestEnv<const P extends TestProfiles = 'memor
       for (;;) {
         const fresh = world.t.outbox.messages.filter(mine(customer));
         if (fresh.length > seen) return (await timed([fresh[seen]!]))[0]!;
-        const states = (await Promise.all([...world.started].map(stateOf))).filter(
-          (s): s is JourneyState => s !== undefined && s.outcome === null,
+        const all = (await Promise.all([...world.started].map(stateOf))).filter(
+          (s): s is JourneyState => s !== undefined,
         );
+        const states = all.filter((s) => s.outcome === null);
         const wakes = states
           .flatMap((s) => [s.wakesAt, s.deferred?.until])
           .filter((at): at is string => typeof at === 'string')
           .map((at) => Date.parse(at));
         const current = (await now()).getTime();
-        if (wakes.length === 0)
-          throw new Error(
-            `nextMessage(): nothing more will be sent${customer ? ` to ${customer.id}` : ''}: no running journey waits for a timer (${states.length} running, ${world.started.size} started in this test).`,
+        if (wakes.length === 0) {
+          // What the runs did instead of sending: their outcomes, and sends that were skipped or failed.
+          const ended = all.filter((s) => s.outcome !== null).map((s) => `${s.journey} ${s.outcome}`);
+          const unsent = all.flatMap((s) =>
+            s.sends
+              .filter((d) => d.status !== 'sent')
+              .map((d) => `${d.step} ${d.channel} ${d.status}: ${d.reason}`),
           );
+          throw new Error(
+            `nextMessage(): nothing more will be sent${customer ? ` to ${customer.id}` : ''}: no running journey waits for a timer (${states.length} running of ${world.started.size} started in this test${ended.length ? `; ended: ${ended.join(', ')}` : ''}${unsent.length ? `; not sent: ${unsent.join('; ')}` : ''}).`,
+          );
+        }
         const next = Math.max(current, Math.min(...wakes));
         if (next > limit)
           throw new Error(

@@ -20,6 +20,7 @@ export { journeyNow, sleep, sleepUntil } from './sleep';
 export { waitFor } from './wait-for';
 export type { WaitForOptions } from './wait-for';
 export { send } from './send';
+export type { EmailArgs, Send } from './send';
 export type { BuiltInTemplates, JourneyTemplates, TemplateData, TemplateName } from './templates';
 export type { TemplatesOf, TemplateDefinition, TemplateDataOf } from '../../activities/email-templates';
 export { HOLDOUT, split, variantOf } from './split';

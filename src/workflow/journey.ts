@@ -109,9 +109,10 @@ const inbox = proxyLocalActivities<{
  * ```
  */
 export function journey<
-  TTrigger extends AnyEventDefinition | undefined,
-  TGoal extends AnyEventDefinition,
-  TEvents extends AnyEventDefinition,
+  TTrigger extends AnyEventDefinition | undefined = undefined,
+  // `never` when not given: a journey without goals or listened events adds none to a typed `emit`.
+  TGoal extends AnyEventDefinition = never,
+  TEvents extends AnyEventDefinition = never,
 >(
   name: string,
   options: JourneyOptions<TTrigger, TGoal, TEvents>,

@@ -24,7 +24,7 @@ import { currentRuntime, type JourneyRuntime } from './runtime';
 import type { TemplateData, TemplateName } from './templates';
 
 /** The arguments after the template's name: its data (optional only when it may be empty), then options. */
-type EmailArgs<TName> =
+export type EmailArgs<TName> =
   object extends TemplateData<TName>
     ? [data?: TemplateData<TName>, options?: SendOptions]
     : [data: TemplateData<TName>, options?: SendOptions];
@@ -197,13 +197,34 @@ async function dispatch(
     : deliver(runtime, channel, context.step, send);
 }
 
+/** What `send` offers: declared (not inferred) so an app's declared templates type `email` in its build. */
+export interface Send {
+  /**
+   * Emails the customer with a template registered on the worker. `skipped` when the customer has no
+   * email address; `failed` with the provider's reason for a permanent rejection. With the app's templates
+   * declared (`JourneyTemplates`), the name and the data are checked against the template.
+   */
+  email<TName extends TemplateName>(template: TName, ...args: EmailArgs<TName>): Promise<SendResult>;
+  /** Texts the customer. `skipped` when the customer has no phone number. */
+  sms(body: string, options?: SendOptions): Promise<SendResult>;
+  /** POSTs `payload`, signed, to the webhook target named in `temporal.yaml` (`channels.webhooks.<target>`). */
+  webhook(target: string, payload: unknown): Promise<SendResult>;
+  /** A push notification to the customer's devices, through the worker's push channel. */
+  push(
+    notification: { title: string; body: string; data?: Record<string, unknown> },
+    options?: SendOptions,
+  ): Promise<SendResult>;
+  /** Sends through a channel of your own, registered on the worker under `channel`. */
+  via(channel: string, payload: unknown): Promise<SendResult>;
+}
+
 /**
  * Sends through the worker's channels. Call inside `step()`: each send is an activity (`sendEmail`, `sendSms`, …)
  * whose idempotency key derives from workflow id + run id + step + pass and reaches the provider, so a
  * retry or a worker killed mid-send never sends twice. Every send is recorded in the journey's state with
  * its message id, so a later open or click is tied to the step that sent it.
  */
-export const send = {
+export const send: Send = {
   /**
    * Emails the customer with a template registered on the worker. `skipped` when the customer has no
    * email address; `failed` with the provider's reason for a permanent rejection.

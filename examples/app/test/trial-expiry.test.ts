@@ -1,5 +1,10 @@
 import path from 'node:path';
-import { historyFileName, useJourneyTestEnv, writeHistory } from 'temporal-journeys/testing';
+import {
+  historyFileName,
+  useJourneyTestEnv,
+  writeHistory,
+  type TestCustomer,
+} from 'temporal-journeys/testing';
 import { templates } from '../templates.js';
 import { trialExpiry } from '../workflows/index.js';
 
@@ -7,9 +12,9 @@ const DAY = 86_400_000;
 const env = useJourneyTestEnv({ journeys: [trialExpiry], templates });
 
 /** A trial of `days` from the simulated time now. */
-async function startTrial(customer: { id: string }, days = 14) {
+async function startTrial(customer: TestCustomer, days = 14) {
   const endsAt = new Date((await env.now()).getTime() + days * DAY).toISOString();
-  await env.emit('trial.started', customer.id, { plan: 'pro', endsAt });
+  await env.emit('trial.started', customer, { plan: 'pro', endsAt });
   return new Date(endsAt);
 }
 
@@ -50,7 +55,7 @@ test('a subscription before the email ends the journey: nothing is sent', async 
   const cy = await env.customer({ email: 'cy@example.com', phone: '+15550003333' });
   await startTrial(cy);
   await env.advance('2 days');
-  await env.emit('subscription.purchased', cy.id, { plan: 'pro' });
+  await env.emit('subscription.purchased', cy, { plan: 'pro' });
   expect(await env.outcome(trialExpiry, cy)).toBe('subscribed');
   await expect(env.nextMessage(cy)).rejects.toThrow(/nothing more will be sent/);
 });
