@@ -21,6 +21,7 @@ const expected: Record<string, string[]> = {
     'ConfigError',
     'emailClicked',
     'smsStop',
+    'defineTemplate',
   ],
   './workflow': [
     'journey',
@@ -36,10 +37,18 @@ const expected: Record<string, string[]> = {
     'deprecatePatch',
   ],
   './client': ['createJourneyClient', 'readCustomersCsv'],
-  './worker': ['createJourneyWorker', 'bundleJourneys', 'registerSearchAttributes'],
+  './worker': [
+    'createJourneyWorker',
+    'bundleJourneys',
+    'registerSearchAttributes',
+    'PermanentSendError',
+    'RetryableSendError',
+    'defineTemplate',
+  ],
   './testing': [
     'createJourneyTestEnv',
-    'createJourneyTestEnvironment',
+    'useJourneyTestEnv',
+    'createMemoryProfileSource',
     'startProviderFakes',
     'Outbox',
     'replayHistories',
@@ -51,10 +60,23 @@ const expected: Record<string, string[]> = {
     'createPostgresProfileSource',
     'createSqlProfileSource',
     'defineSegment',
+    'definePlan',
     'runSegment',
   ],
   './reporting': ['countArms', 'upliftReport', 'formatUpliftReport'],
 };
+
+test('one test environment is public: the lower-level one stays inside the repository', () => {
+  const exported = execFileSync(
+    process.execPath,
+    ['-e', `console.log(Object.keys(require('temporal-journeys/testing')).join(','))`],
+    { cwd: root },
+  )
+    .toString()
+    .trim()
+    .split(',');
+  expect(exported).not.toContain('createJourneyTestEnvironment');
+});
 
 test.each(Object.entries(expected))(
   'temporal-journeys%s resolves with its exports and types',

@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import {
   cpSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -235,4 +236,106 @@ test('`journeys replay` replays the history the app kept against its code', asyn
   const result = await run(bin('journeys'), ['replay', 'test/histories'], app);
   expectOk(result, 'journeys replay');
   expect(result.out).toMatch(/1 replayed OK, 0 failed/);
+});
+
+/** A TypeScript block of the README, with what the comments right above it say. */
+interface ReadmeBlock {
+  readonly line: number;
+  readonly code: string;
+  /** `<!-- file: path -->`: a file of the install section's app (written over the example app's). */
+  readonly file?: string;
+  /** `<!-- check: path -->`: a file of the other blocks' program. */
+  readonly check?: string;
+  /** `<!-- prelude: code -->`: declarations the block takes as given (prepended, not shown). */
+  readonly prelude?: string;
+}
+
+function readmeBlocks(): ReadmeBlock[] {
+  const lines = readFileSync(path.join(root, 'README.md'), 'utf8').split('\n');
+  const blocks: ReadmeBlock[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i] !== '```ts') continue;
+    const end = lines.indexOf('```', i + 1);
+    const notes: Record<string, string> = {};
+    for (let j = i - 1; j >= 0 && (lines[j]!.trim() === '' || lines[j]!.startsWith('<!--')); j--) {
+      const note = /^<!-- (file|check|prelude): (.*) -->$/.exec(lines[j]!);
+      if (note) notes[note[1]!] = note[2]!;
+    }
+    blocks.push({ line: i + 1, code: lines.slice(i + 1, end).join('\n'), ...notes });
+    i = end;
+  }
+  return blocks;
+}
+
+/** A folder beside the installed app sharing its node_modules, with `files` written into it. */
+function folderWith(name: string, files: Record<string, string>, from?: string): string {
+  const dir = path.join(work, name);
+  if (from)
+    cpSync(from, dir, {
+      recursive: true,
+      filter: (file) => !/(^|[\\/])(node_modules|histories)([\\/]|$)/.test(path.relative(from, file)),
+    });
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    writeFileSync(path.join(dir, file), text);
+  }
+  symlinkSync(path.join(app, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+
+test("the README's install section is an app that type-checks and whose tests pass as written", async () => {
+  const blocks = readmeBlocks().filter((b) => b.file !== undefined);
+  expect(blocks.map((b) => b.file)).toEqual(
+    expect.arrayContaining([
+      'workflows/trial-expiry.ts',
+      'templates.ts',
+      'test/trial-expiry.test.ts',
+      'worker.ts',
+    ]),
+  );
+  const dir = folderWith(
+    'readme-app',
+    Object.fromEntries(blocks.map((b) => [b.file!, `${b.prelude ?? ''}\n${b.code}\n`])),
+    source,
+  );
+  expectOk(await run(bin('tsc'), ['-p', 'tsconfig.json'], dir), "tsc on the README's app");
+  const tests = await run(bin('jest'), ['--ci'], dir, 600_000);
+  expectOk(tests, "jest on the README's app");
+  expect(tests.out).toMatch(/Tests:\s+(\d+) passed, \1 total/);
+}, 620_000);
+
+test('every other TypeScript block of the README compiles against the installed package (ESM)', async () => {
+  const blocks = readmeBlocks().filter((b) => b.file === undefined);
+  expect(blocks.length).toBeGreaterThan(8);
+  const files = Object.fromEntries(
+    blocks.map((b) => [b.check ?? `block-${b.line}.ts`, `${b.prelude ?? ''}\n${b.code}\n`]),
+  );
+  const dir = folderWith('readme-blocks', {
+    // The journeys module the blocks' worker imports: the README's own journey files.
+    'workflows/index.ts': "export * from './abandoned-cart.js';\nexport * from './events.js';\n",
+    ...files,
+    'package.json': JSON.stringify({ name: 'readme-blocks', private: true, type: 'module' }),
+    'tsconfig.json': JSON.stringify({
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+        types: ['node'],
+      },
+      include: ['**/*.ts'],
+      exclude: ['node_modules'],
+    }),
+  });
+  const result = await run(bin('tsc'), ['-p', 'tsconfig.json'], dir);
+  // Name the README line of each error, not the generated file.
+  const byFile = new Map(blocks.map((b) => [b.check ?? `block-${b.line}.ts`, b.line]));
+  const errors = result.out
+    .split('\n')
+    .filter((l) => /error TS/.test(l))
+    .map((l) => `README.md block at line ${byFile.get(l.split('(')[0]!) ?? '?'}: ${l}`);
+  expect(errors).toEqual([]);
+  expectOk(result, "tsc on the README's blocks");
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { createJourneyClient, type JourneyClient } from '../client';
+import { advertiseTimeScale, createJourneyClient, type JourneyClient } from '../client';
 import { assertDistinctPorts, loadConfig, readSecrets } from '../config';
 import type { SendPolicy } from '../contact';
 import { ConfigError } from '../errors';
@@ -110,6 +110,12 @@ export async function dev(argv: string[]): Promise<number> {
     namespace: profile.namespace,
     dbFile,
   });
+  // Any client of the app connecting to this server starts journeys at this scale too.
+  await advertiseTimeScale(server.env.client, timeScale).catch((err: unknown) =>
+    log(
+      `could not advertise the time scale on the namespace: ${err instanceof Error ? err.message : String(err)}`,
+    ),
+  );
   const fakes = await startProviderFakes();
   // The shop's customer data the journeys decide on: PGlite beside the server's database, seeded with the
   // demo customers (kept across runs when the server is).

@@ -20,6 +20,7 @@ import { emitEvent, type Delivery, type EmitResult } from './emit';
 import { createEnroll } from './enroll';
 import type { EnrollManyBadRow, EnrollManyItem, EnrollManyOptions, EnrollManySummary } from './enroll-many';
 import { createEventTime } from './event-time';
+import { advertisedTimeScale } from './time-scale';
 import { createRuns, type ExitTarget, type StateOptions } from './runs';
 
 /** A journey as the client knows it: a journey function (its `definition`) or a bare definition. */
@@ -50,7 +51,10 @@ export interface JourneyClientOptions<TEvents extends AnyEventDefinition = AnyEv
   readonly client?: Client;
   /** Overrides `taskQueue` from the config. */
   readonly taskQueue?: string;
-  /** Overrides `timeScale` from the config. */
+  /**
+   * Journey time's speed for the runs this client starts. Without it: what the server advertises
+   * (`journeys dev` does, so a client connecting to it runs at its scale), else `timeScale` in temporal.yaml.
+   */
   readonly timeScale?: number;
   /** Overrides `channels` (retry and timeouts per channel) from the config; fixed per enrolment. */
   readonly channels?: JourneyInput['channels'];
@@ -193,7 +197,13 @@ export async function createJourneyClient<
   const connected = options.client ? undefined : await connectTemporal(config as JourneysConfig);
   const client = options.client ?? (connected as ConnectedClient).client;
   const taskQueue = options.taskQueue ?? (config as JourneysConfig).taskQueue;
-  const timeScale = options.timeScale ?? config?.timeScale ?? 1;
+  // The option, else what the server advertises (`journeys dev`), else temporal.yaml's; asked once, lazily.
+  let scale: Promise<number> | undefined;
+  const timeScale = () =>
+    (scale ??=
+      options.timeScale !== undefined
+        ? Promise.resolve(options.timeScale)
+        : advertisedTimeScale(client).then((advertised) => advertised ?? config?.timeScale ?? 1));
   const channels =
     options.channels ?? (config && Object.keys(config.channels).length > 0 ? config.channels : undefined);
   const events = { ...EVENT_DEFAULTS, ...config?.events, ...options.eventOptions };
@@ -221,7 +231,13 @@ export async function createJourneyClient<
     workflowId,
     taskQueue,
     args: [
-      { customer, timeScale, channels, ordering: await ordering(), ...extra } satisfies JourneyInput,
+      {
+        customer,
+        timeScale: await timeScale(),
+        channels,
+        ordering: await ordering(),
+        ...extra,
+      } satisfies JourneyInput,
     ] as [JourneyInput],
     workflowIdReusePolicy: REUSE[typeof journey.reentry === 'object' ? 'after' : journey.reentry],
     typedSearchAttributes: [

@@ -13,12 +13,14 @@
  * ```
  */
 export { createJourneyClient } from './create-journey-client';
+export { advertisedTimeScale, advertiseTimeScale, TIME_SCALE_KEY } from './time-scale';
 export type {
   Delivery,
   EmitInput,
   EmitResult,
   EnrollOptions,
   EnrollResult,
+  EventsOfJourneys,
   JourneyClient,
   JourneyClientOptions,
   JourneyRef,

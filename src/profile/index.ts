@@ -21,6 +21,9 @@ export type { CustomerInput, Instant, InvoiceInput, OrderInput, ProductInput } f
 export { demoIds, seedDemoData } from './seed';
 export { createSqlProfileSource } from './sql-source';
 export { defineSegment, previewSegment, runSegment } from './segments';
+// Campaign plans (segments into journeys, daily): pure definitions, swept by the worker.
+export { definePlan } from '../campaigns/plan';
+export type { Campaign, CampaignPlan } from '../campaigns/plan';
 export type { RunSegmentOptions, SegmentDefinition, SegmentMember } from './segments';
 export type { SqlProfileSource, SqlQueryable } from './sql-source';
 export type { CustomerProfile, Invoice, Order, OrderItem, ProfileSource, Recommendation } from './types';

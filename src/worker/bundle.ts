@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
@@ -21,6 +21,24 @@ const NODE_MODULES = path.resolve(
   '..',
   '..',
 );
+
+/** The name of the export that says a bundle was built by {@link bundleJourneys}. */
+const SDK_MARKER = '__temporalJourneysSdkWorkflows';
+
+/**
+ * Refuses a prebuilt bundle that lacks the SDK's own workflows (the contact, the inbox, the campaign
+ * sweep), which journeys start and signal: without them the first send would fail after its timeout with an
+ * unknown workflow type instead. A bundle from {@link bundleJourneys} always has them.
+ */
+export function assertSdkWorkflows(bundle: { code: string } | { codePath: string }): void {
+  const code = 'code' in bundle ? bundle.code : readFileSync(bundle.codePath, 'utf8');
+  if (code.includes(SDK_MARKER)) return;
+  const missing = SDK_WORKFLOWS.map((w) => w.name).filter((name) => !new RegExp(`\\b${name}\\b`).test(code));
+  throw new JourneyError(
+    'JOURNEY_INVALID',
+    `The worker's workflow bundle was not built by bundleJourneys(): it lacks the workflows journeys need (${SDK_WORKFLOWS.map((w) => w.name).join(', ')}${missing.length ? `; not even named in it: ${missing.join(', ')}` : ''}). Build it with bundleJourneys(workflowsPath), or pass workflowsPath instead of workflowBundle.`,
+  );
+}
 
 const bundles = new Map<string, Promise<{ code: string }>>();
 
@@ -57,6 +75,8 @@ function entryFor(file: string): string {
   const entry = path.join(dir, `${bundles.size}-${path.basename(file).replace(/\W/g, '_')}.js`);
   const lines = [
     `export * from ${JSON.stringify(withoutExtension(file))};`,
+    // Read by the worker at start (see assertSdkWorkflows): this bundle carries the SDK's own workflows.
+    `export const ${SDK_MARKER} = ${JSON.stringify(SDK_WORKFLOWS.map((w) => w.name))};`,
     ...SDK_WORKFLOWS.map((w) => `export { ${w.name} } from ${JSON.stringify(resolveModule(w.file))};`),
   ];
   writeFileSync(entry, `${lines.join('\n')}\n`);

@@ -20,7 +20,7 @@ import {
   type JourneysConfig,
   type WorkerTuningInput,
 } from '../config';
-import { bundleJourneys } from './bundle';
+import { assertSdkWorkflows, bundleJourneys } from './bundle';
 import { checkJourneyExports } from './check-journeys';
 import { checkJourneyTemplates } from './check-templates';
 import { checkJourneysModule } from './load-journeys-module';
@@ -162,6 +162,8 @@ export async function createJourneyWorker(options: JourneyWorkerOptions = {}): P
  */
 async function checkJourneysAtStart(options: JourneyWorkerOptions): Promise<void> {
   if (options.journeys) checkJourneyExports(options.journeys);
+  const given = options.workflowBundle;
+  if (given && ('code' in given || 'codePath' in given)) assertSdkWorkflows(given);
   // A prebuilt bundle without its path leaves no module to load here.
   const modulePath =
     options.workflowsPath ?? (options.workflowBundle ? undefined : workflowsOf(options.config));

@@ -3,7 +3,7 @@
  * visibility route for keyed journeys whose key an event does not carry. Journeys here keep their real
  * durations, so the tests poll state instead of awaiting results.
  */
-import type { JourneyClient } from '../../src/client';
+import { advertiseTimeScale, createJourneyClient, type JourneyClient } from '../../src/client';
 import { journeyWorkflowId, type JourneyState } from '../../src/journey';
 import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing/all';
 import { abandonedCart } from '../../workflows/abandoned-cart';
@@ -111,4 +111,30 @@ test('search attributes tell where customers are: journey, customer, outcome', a
     }
     expect(count).toBe(1);
   });
+});
+
+test("a client of the app's own, connecting to a server that advertises a time scale (journeys dev), starts runs at it", async () => {
+  await advertiseTimeScale(t.env.client, 3600);
+  try {
+    const inputScale = async (options: { timeScale?: number }) => {
+      const journeys = await createJourneyClient({
+        journeys: [abandonedCart],
+        client: t.env.client,
+        taskQueue: `scale-${uid()}`,
+        ...options,
+      });
+      const customer = { id: `c-${uid()}`, email: 'scale@example.com' };
+      const key = `k-${uid()}`;
+      await journeys.emit({ type: 'cart.abandoned', customer, data: cart(key) });
+      const history = await t.env.client.workflow
+        .getHandle(journeyWorkflowId('abandoned-cart', customer.id, key))
+        .fetchHistory();
+      const payload = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
+      return (JSON.parse(Buffer.from(payload.data!).toString()) as { timeScale: number }).timeScale;
+    };
+    expect(await inputScale({})).toBe(3600);
+    expect(await inputScale({ timeScale: 2 })).toBe(2); // an explicit option still wins
+  } finally {
+    await advertiseTimeScale(t.env.client, 1);
+  }
 });

@@ -7,7 +7,8 @@ import { temporal } from '@temporalio/proto';
 import { createJourneyClient } from '../../src/client';
 import { isJourneyError, type JourneyDefinitionError } from '../../src';
 import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing/all';
-import { createJourneyWorker } from '../../src/worker';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleJourneys, createJourneyWorker } from '../../src/worker';
 import { healthyJourney } from '../fixtures/start-checks/healthy';
 
 const healthyModule = require.resolve('../fixtures/start-checks/healthy');
@@ -96,3 +97,46 @@ test('the library journeys start: the module is loaded and checked without `jour
   const worker = await workerOn(`start-checks-${randomUUID()}`, require.resolve('../../workflows'));
   await worker.runUntil(Promise.resolve());
 });
+
+test("a prebuilt bundle without the SDK's own workflows fails the start, naming them", async () => {
+  const bare = await bundleWorkflowCode({ workflowsPath: healthyModule, logger: quiet });
+  const err = await refusal(
+    createJourneyWorker({
+      connection: t.env.nativeConnection,
+      taskQueue: `start-checks-${randomUUID()}`,
+      activities: t.fakes.activities(),
+      workflowBundle: bare,
+    }),
+  );
+  expect(err.message).toMatch(/lacks the workflows journeys need \(contact, journeyInbox, campaignSweep/);
+  // One from bundleJourneys starts.
+  const worker = await createJourneyWorker({
+    connection: t.env.nativeConnection,
+    taskQueue: `start-checks-${randomUUID()}`,
+    activities: t.fakes.activities(),
+    workflowBundle: await bundleJourneys(healthyModule),
+  });
+  await worker.runUntil(Promise.resolve());
+});
+
+test('a journey sending a template the worker does not have fails the start, naming both', async () => {
+  const err = await refusal(
+    createJourneyWorker({
+      connection: t.env.nativeConnection,
+      taskQueue: `start-checks-${randomUUID()}`,
+      client: t.env.client,
+      workflowsPath: require.resolve('../fixtures/unknown-template'),
+    }),
+  );
+  expect(err.message).toMatch(/journey "sends-unknown-template" .* sends template "no-such-template"/);
+  expect(err.message).toMatch(/createJourneyWorker\(\{ templates \}\)/);
+});
+
+const quiet = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
