@@ -3,10 +3,6 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importPlugin from 'eslint-plugin-import';
 import prettier from 'eslint-config-prettier';
-import { builtinModules } from 'node:module';
-
-/** Node built-ins, with and without the `node:` prefix: none of them exist in Temporal's workflow sandbox. */
-const nodeBuiltins = builtinModules.flatMap((m) => [m, `node:${m}`]);
 
 export default tseslint.config(
   {
@@ -36,64 +32,48 @@ export default tseslint.config(
     },
   },
   {
-    // The workflow-safe set runs inside Temporal's deterministic sandbox (see STYLE.md).
+    // The workflow-safe set runs inside Temporal's deterministic sandbox (see STYLE.md): an allow-list of
+    // what it may import as values, so nothing that pulls in the client, the worker, Node built-ins or a
+    // database can ever be bundled. Types may come from anywhere.
     files: [
       'src/workflow/**/*.ts',
       'src/events/**/*.ts',
       'src/journey/**/*.ts',
       'src/contact/**/*.ts',
+      'src/inbox/inbox-workflow.ts',
+      'src/inbox/definitions.ts',
+      'src/campaigns/sweep-workflow.ts',
       'src/errors.ts',
-      'workflows/**/*.ts',
     ],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: nodeBuiltins.map((name) => ({
-            name,
-            message: 'Node built-ins do not exist in the workflow sandbox.',
-          })),
           patterns: [
             {
-              group: [
-                '@temporalio/client',
-                '@temporalio/worker',
-                '@temporalio/activity',
-                '@temporalio/testing',
-              ],
-              message: 'Workflow code may import only @temporalio/workflow.',
+              regex:
+                '^(?!(@temporalio/(workflow|common)|zod|\\./[\\w.-]+|\\.\\./(journey|events|errors|contact|workflow|inbox/definitions|campaigns/(plan|sweep-activities))(/[\\w.-]+)?)$)',
+              message:
+                'Workflow code may import as values only @temporalio/workflow, @temporalio/common, zod and the sandbox-safe modules (src/workflow, journey, events, contact, errors); anything else only as a type.',
               allowTypeImports: true,
             },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The library journeys are written as a user's app writes them: the package's entry names only.
+    files: ['workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
             {
-              group: ['resend', 'twilio'],
-              message: 'Provider SDKs run in activities, never in workflows.',
-              allowTypeImports: true,
-            },
-            {
-              group: [
-                '**/src/client',
-                '**/src/client/**',
-                '**/src/worker',
-                '**/src/worker/**',
-                '**/src/config',
-                '**/src/config/**',
-                '**/src/server',
-                '**/src/server/**',
-                '**/src/cli',
-                '**/src/cli/**',
-                '../client',
-                '../client/**',
-                '../worker',
-                '../worker/**',
-                '../config',
-                '../config/**',
-                '../server',
-                '../server/**',
-                '../cli',
-                '../cli/**',
-              ],
-              message: 'Workflow code may import only src/workflow, src/events and types.',
-              allowTypeImports: true,
+              regex: '^(?!(temporal-journeys(/workflow|/profile)?|zod|\\./[\\w.-]+)$)',
+              message:
+                "Journeys import what a user's app can: temporal-journeys, temporal-journeys/workflow (temporal-journeys/profile for segments and plans), zod and files beside them.",
             },
           ],
         },

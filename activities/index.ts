@@ -52,6 +52,7 @@ export { PermanentSendError, providerFailure, RetryableSendError, sendFailure } 
 export { defaultEmailTemplates, defineTemplate, renderEmail, templatesByName } from './email-templates';
 export { escapeHtml } from './template-helpers';
 export type {
+  AnyTemplateDefinition,
   EmailTemplate,
   EmailTemplates,
   ReactEmail,

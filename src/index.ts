@@ -52,8 +52,9 @@ export type {
   StepPassed,
 } from './journey';
 // Email templates run anywhere (the worker renders them): defined here, registered on the worker.
-export { defineTemplate } from '../activities/email-templates';
+export { defineTemplate } from '../activities/template-definition';
 export type {
+  AnyTemplateDefinition,
   ReactEmail,
   RenderedEmail,
   TemplateDataOf,
@@ -62,7 +63,7 @@ export type {
   TemplateSchema,
   TemplatesInput,
   TemplatesOf,
-} from '../activities/email-templates';
+} from '../activities/template-definition';
 export {
   ConfigError,
   EmitIncompleteError,

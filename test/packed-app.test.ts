@@ -232,6 +232,21 @@ test("`journeys map` draws the app's journey from its own ./workflows", async ()
   expect(result.out).toContain('goal: subscription.purchased');
 });
 
+test("`journeys preview` renders the app's own template with the data given, for a person to look at", async () => {
+  writeFileSync(path.join(app, 'preview.json'), JSON.stringify({ plan: 'pro', endsOn: '2027-01-31' }));
+  const result = await run(bin('journeys'), ['preview', 'trial-ending', '--data', 'preview.json'], app);
+  expectOk(result, 'journeys preview');
+  expect(result.out).toContain('Subject: Your pro trial ends on 2027-01-31');
+  expect(readFileSync(path.join(app, '.journeys', 'preview', 'trial-ending.html'), 'utf8')).toContain(
+    '<b>pro</b>',
+  );
+  // Data that does not fit the template's schema names the field.
+  writeFileSync(path.join(app, 'bad.json'), JSON.stringify({ plan: 'pro' }));
+  const bad = await run(bin('journeys'), ['preview', 'trial-ending', '--data', 'bad.json'], app);
+  expect(bad.code).toBe(1);
+  expect(bad.out).toMatch(/endsOn/);
+});
+
 test('`journeys replay` replays the history the app kept against its code', async () => {
   const result = await run(bin('journeys'), ['replay', 'test/histories'], app);
   expectOk(result, 'journeys replay');

@@ -1,4 +1,4 @@
-import { journey, patched, send, sleep, split, step, waitFor } from '../src/workflow';
+import { journey, patched, send, sleep, split, step, waitFor } from 'temporal-journeys/workflow';
 import { cartAbandoned, emailClicked, orderPlaced } from './events';
 
 /**

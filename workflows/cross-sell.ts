@@ -1,4 +1,4 @@
-import { journey, profile, send, sleep, step, waitFor } from '../src/workflow';
+import { journey, profile, send, sleep, step, waitFor } from 'temporal-journeys/workflow';
 import { emailClicked, orderPlaced } from './events';
 
 /**

@@ -1,6 +1,6 @@
 /** The customer events of the bundled journeys. Pure definitions: backend services import them to emit. */
 import { z } from 'zod';
-import { defineEvent } from '../src/events';
+import { defineEvent } from 'temporal-journeys';
 
 export const cartAbandonedSchema = z.object({
   cartId: z.string().min(1),
@@ -47,4 +47,4 @@ export const reviewSubmitted = defineEvent(
 export const planUpgraded = defineEvent('plan.upgraded', z.object({ plan: z.string().min(1) }));
 
 /** Clicks come back from the email provider's webhooks (see src/http): the SDK's delivery event. */
-export { emailClicked, subscriptionConfirmed } from '../src/events';
+export { emailClicked, subscriptionConfirmed } from 'temporal-journeys';

@@ -1,4 +1,13 @@
-import { journey, journeyNow, profile, promoCode, send, sleep, step, waitFor } from '../src/workflow';
+import {
+  journey,
+  journeyNow,
+  profile,
+  promoCode,
+  send,
+  sleep,
+  step,
+  waitFor,
+} from 'temporal-journeys/workflow';
 import { orderDelivered, orderPlaced } from './events';
 
 const DAY = 86_400_000;

@@ -1,6 +1,7 @@
 /**
- * The workflows a worker runs: the journeys, each exported under its workflow type (the journey name in
- * camelCase, which the worker checks at start), and the customer's contact entity.
+ * The library journeys, each exported under its workflow type (the journey name in camelCase, which the
+ * worker checks at start). The SDK's own workflows (the contact, the inbox, the campaign sweep) are bundled
+ * by the worker itself.
  */
 export { abandonedCart } from './abandoned-cart';
 export { crossSell } from './cross-sell';
@@ -10,5 +11,3 @@ export { paymentReminder } from './payment-reminder';
 export { reactivation } from './reactivation';
 export { upsell } from './upsell';
 export { welcome } from './welcome';
-export { campaignSweep } from './campaign-sweep';
-export { contact } from '../src/contact/contact-workflow';

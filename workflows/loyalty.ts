@@ -1,4 +1,4 @@
-import { journey, journeyNow, profile, send, step, waitFor, type Order } from '../src/workflow';
+import { journey, journeyNow, profile, send, step, waitFor, type Order } from 'temporal-journeys/workflow';
 import { orderPlaced } from './events';
 
 const DAY = 86_400_000;

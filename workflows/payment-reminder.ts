@@ -1,4 +1,12 @@
-import { journey, journeyNow, profile, send, sleepUntil, step, type SendResult } from '../src/workflow';
+import {
+  journey,
+  journeyNow,
+  profile,
+  send,
+  sleepUntil,
+  step,
+  type SendResult,
+} from 'temporal-journeys/workflow';
 
 const DAY = 86_400_000;
 

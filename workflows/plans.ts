@@ -2,7 +2,7 @@
  * The campaign plans a worker sweeps on their schedule (`journeys plan schedule daily`): segments to
  * journeys, by priority, with cooldowns. Plain data, run by the `campaignSweep` workflow.
  */
-import { definePlan } from '../src/campaigns';
+import { definePlan } from 'temporal-journeys/profile';
 import { bigSpendersGoneQuiet, topSpendersIdle } from './segments';
 
 /** Every morning: the win-back series for the customers most worth winning back first. */

@@ -1,4 +1,4 @@
-import { journey, promoCode, send, sleep, split, step } from '../src/workflow';
+import { journey, promoCode, send, sleep, split, step } from 'temporal-journeys/workflow';
 import { customerActive, orderPlaced } from './events';
 
 /** The win-back offers, escalating: each email offers more than the last. */

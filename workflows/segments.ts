@@ -3,7 +3,7 @@
  * tables), evaluated at the sweep's time (`$1`). Not bundled with the workflows: they run in activities and
  * in the CLI (`journeys segment preview <name>`).
  */
-import { defineSegment } from '../src/profile';
+import { defineSegment } from 'temporal-journeys/profile';
 
 /** Signed up in the last 7 days and has not ordered yet: the welcome series' audience. */
 export const newNoPurchase = defineSegment(

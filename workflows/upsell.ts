@@ -1,4 +1,12 @@
-import { journey, journeyNow, profile, send, sleep, step, type CustomerProfile } from '../src/workflow';
+import {
+  journey,
+  journeyNow,
+  profile,
+  send,
+  sleep,
+  step,
+  type CustomerProfile,
+} from 'temporal-journeys/workflow';
 import { planUpgraded, reviewSubmitted } from './events';
 
 const DAY = 86_400_000;

@@ -1,4 +1,13 @@
-import { journey, profile, promoCode, send, sleep, sleepUntil, step, waitFor } from '../src/workflow';
+import {
+  journey,
+  profile,
+  promoCode,
+  send,
+  sleep,
+  sleepUntil,
+  step,
+  waitFor,
+} from 'temporal-journeys/workflow';
 import { customerSignedUp, orderPlaced, subscriptionConfirmed } from './events';
 
 const DAY = 86_400_000;

@@ -4,6 +4,7 @@ import { dev } from './dev';
 import { enroll } from './enroll';
 import { map } from './map';
 import { plan } from './plan';
+import { preview } from './preview';
 import { report } from './report';
 import { segment } from './segment';
 import { historyExport, replay } from './history';
@@ -51,6 +52,11 @@ Usage:
   journeys map --all [--format mermaid|svg|html] [--out FILE|DIR] [--workflows PATH]
       A journey's map read from its code: steps and what they send, sleeps, waits, branches, splits,
       loops, outcomes and goal exits. Mermaid on stdout by default; --all draws every journey.
+  journeys preview <template> [--data FILE.json] [--templates PATH] [--out DIR]
+      Render an email template (your ./templates module's, or a bundled one) with that data into
+      .journeys/preview/<template>.html and .txt, to look at before anything is sent.
+
+Journeys are read from ./workflows (or \`workflows:\` in temporal.yaml, or --workflows PATH).
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -72,6 +78,8 @@ async function main(argv: string[]): Promise<number> {
       return segment(rest);
     case 'map':
       return map(rest);
+    case 'preview':
+      return preview(rest);
     case 'report':
       return report(rest);
     case 'plan':

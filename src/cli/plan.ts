@@ -3,7 +3,7 @@ import { scheduleSweep, sweepWorkflowId, type CampaignPlan } from '../campaigns'
 import { connectTemporal } from '../client';
 import { loadConfig } from '../config';
 import { JourneyError } from '../errors';
-import type { SweepSummary } from '../../workflows/campaign-sweep';
+import type { SweepSummary } from '../campaigns/sweep-workflow';
 import { parseFlags } from './args';
 import { PACKAGE_ROOT } from './journeys-module';
 

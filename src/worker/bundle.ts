@@ -12,7 +12,7 @@ import { JourneyError } from '../errors';
 const SDK_WORKFLOWS: readonly { readonly name: string; readonly file: string }[] = [
   { name: 'contact', file: path.join(__dirname, '..', 'contact', 'contact-workflow') },
   { name: 'journeyInbox', file: path.join(__dirname, '..', 'inbox', 'inbox-workflow') },
-  { name: 'campaignSweep', file: path.join(__dirname, '..', '..', 'workflows', 'campaign-sweep') },
+  { name: 'campaignSweep', file: path.join(__dirname, '..', 'campaigns', 'sweep-workflow') },
 ];
 
 /** The node_modules folder that holds this SDK's Temporal packages. */
@@ -40,6 +40,28 @@ export function assertSdkWorkflows(bundle: { code: string } | { codePath: string
   );
 }
 
+/**
+ * The package's entry names resolved to this very copy of the SDK (src/ under the repository's tests, dist/
+ * when installed), so a journey importing `temporal-journeys/workflow` bundles the same runtime the worker
+ * runs, however the app's folders are laid out (a linked package, the library's own journeys).
+ */
+const SDK_ROOT = path.resolve(__dirname, '..');
+const ENTRIES = [
+  'workflow',
+  'client',
+  'worker',
+  'testing',
+  'http',
+  'profile',
+  'reporting',
+  'map',
+  'dashboard',
+];
+const PACKAGE_ALIASES: Record<string, string> = Object.fromEntries([
+  ['temporal-journeys$', path.join(SDK_ROOT, 'index')] as const,
+  ...ENTRIES.map((entry) => [`temporal-journeys/${entry}$`, path.join(SDK_ROOT, entry, 'index')] as const),
+]);
+
 const bundles = new Map<string, Promise<{ code: string }>>();
 
 /**
@@ -59,6 +81,7 @@ export function bundleJourneys(workflowsPath: string): Promise<{ code: string }>
         resolve: {
           ...config.resolve,
           modules: [...(config.resolve?.modules ?? ['node_modules']), NODE_MODULES],
+          alias: { ...(config.resolve?.alias as Record<string, string> | undefined), ...PACKAGE_ALIASES },
         },
       }),
     });

@@ -22,7 +22,7 @@ export type { WaitForOptions } from './wait-for';
 export { send } from './send';
 export type { EmailArgs, Send } from './send';
 export type { BuiltInTemplates, JourneyTemplates, TemplateData, TemplateName } from './templates';
-export type { TemplatesOf, TemplateDefinition, TemplateDataOf } from '../../activities/email-templates';
+export type { TemplatesOf, TemplateDefinition, TemplateDataOf } from '../../activities/template-definition';
 export { HOLDOUT, split, variantOf } from './split';
 export type { SplitOptions } from './split';
 export { profile, promoCode } from './profile';

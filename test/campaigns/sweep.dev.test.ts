@@ -11,7 +11,7 @@ import type { JourneyClient } from '../../src/client';
 import { contactWorkflowId, newContact } from '../../src/contact';
 import { createPgliteProfileSource, defineSegment, type PgliteProfileSource } from '../../src/profile';
 import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing/all';
-import type { SweepSummary } from '../../workflows/campaign-sweep';
+import type { SweepSummary } from '../../src/campaigns/sweep-workflow';
 import { dailyDigest, winBack } from '../fixtures/journeys';
 
 const run = `cp${randomUUID().slice(0, 6)}`;

@@ -163,7 +163,8 @@ test('journeys history export and journeys replay, as the README runs them', asy
   const config = path.join(dir, 'temporal.yaml');
   await writeFile(
     config,
-    `profiles:\n  local:\n    type: local\n    ip: ${host === 'localhost' ? '127.0.0.1' : host}\n    port: ${port}\n`,
+    // `workflows:` is relative to the file: this one names the repository's journeys.
+    `workflows: ${JSON.stringify(path.join(root, 'workflows'))}\nprofiles:\n  local:\n    type: local\n    ip: ${host === 'localhost' ? '127.0.0.1' : host}\n    port: ${port}\n`,
   );
   const env = { ...process.env, JOURNEYS_CONFIG: config };
   const journeys = t.run(async ({ journeys: client }) => {

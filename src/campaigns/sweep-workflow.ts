@@ -1,6 +1,6 @@
 import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { CampaignPlan } from '../src/campaigns/plan';
-import type { CampaignActivities, SweepPageResult } from '../src/campaigns/sweep-activities';
+import type { CampaignPlan } from './plan';
+import type { CampaignActivities, SweepPageResult } from './sweep-activities';
 
 /** What a sweep did, summed over its pages (and its continued runs). */
 export interface SweepSummary {
