@@ -2,7 +2,11 @@
  * The TypeScript program the map reads journeys with, and the parsed files it keeps between reads so a
  * dashboard redrawing maps parses only what was edited.
  */
+import path from 'node:path';
 import ts from 'typescript';
+
+/** This SDK's root: `src/` in the repository, `dist/src/` installed. */
+const SDK_ROOT = path.resolve(__dirname, '..');
 
 /** Packages the map reads declarations of: this one (journeys of a user's project import it). */
 const READ_PACKAGES = /[\\/]node_modules[\\/](temporal-journeys|typescript[\\/]lib)[\\/]/;
@@ -26,6 +30,12 @@ export function loadJourneyProgram(roots: readonly string[], allowJs: boolean): 
     esModuleInterop: true,
     resolveJsonModule: true,
     types: [],
+    // The package's entry names are this copy's own declarations (sources in the repository, .d.ts when
+    // installed), so the library's journeys read as a user's app reads them, and as the bundle resolves them.
+    paths: {
+      'temporal-journeys': [path.join(SDK_ROOT, 'index')],
+      'temporal-journeys/*': [path.join(SDK_ROOT, '*', 'index')],
+    },
   };
   return ts.createProgram(roots, compilerOptions, sourceHost(compilerOptions));
 }

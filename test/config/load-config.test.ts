@@ -1,5 +1,6 @@
+import os from 'node:os';
 import path from 'node:path';
-import { connectionOptionsOf, loadConfig, parseConfig } from '../../src/config';
+import { connectionOptionsOf, loadConfig, parseConfig, userCacheDir } from '../../src/config';
 import { type ConfigError, isJourneyError } from '../../src/errors';
 
 const fixture = (name: string) => path.join(__dirname, '..', 'fixtures', 'config', name);
@@ -21,7 +22,7 @@ test('a valid file loads with defaults filled in and paths resolved against the 
   expect(config.connection.type === 'local' && config.connection.dbFile).toBe(
     fixture('.journeys/dev.sqlite'),
   );
-  expect(config.server.cacheDir).toBe(fixture('.journeys'));
+  expect(config.server.cacheDir).toBe(userCacheDir()); // once per user unless the file says otherwise
   expect(config.providers.resend).toMatchObject({
     from: 'Shop <shop@example.com>',
     apiKeyEnv: 'RESEND_API_KEY',
@@ -93,4 +94,22 @@ test('a cluster profile reads its TLS files, and a missing one is a ConfigError 
   expect(config.connection).toMatchObject({ type: 'cluster', tls: { cert: fixture('certs/client.pem') } });
   const err = configError(() => connectionOptionsOf(config));
   expect(err.message).toContain(fixture('certs/client.pem'));
+});
+
+test('binaries are cached once per user: XDG_CACHE_HOME, else ~/.cache; JOURNEYS_CACHE_DIR and the file override', () => {
+  const yaml = (text: string, env: NodeJS.ProcessEnv) =>
+    parseConfig(text, { path: '/app/temporal.yaml', env }).server.cacheDir;
+  expect(yaml('', { XDG_CACHE_HOME: '/xdg' })).toBe('/xdg/temporal-journeys');
+  expect(yaml('', { HOME: process.env.HOME })).toBe(path.join(os.homedir(), '.cache', 'temporal-journeys'));
+  expect(yaml('server: { cacheDir: .bin }', { XDG_CACHE_HOME: '/xdg' })).toBe('/app/.bin');
+  expect(yaml('server: { cacheDir: .bin }', { JOURNEYS_CACHE_DIR: '/shared' })).toBe('/shared');
+  // A relative XDG_CACHE_HOME is invalid by the spec: ignored.
+  expect(yaml('', { XDG_CACHE_HOME: 'rel' })).toBe(path.join(os.homedir(), '.cache', 'temporal-journeys'));
+});
+
+test('the journeys module: workflows: relative to the file, ./workflows beside it by default', () => {
+  expect(parseConfig('', { path: '/app/temporal.yaml', env: {} }).workflows).toBe('/app/workflows');
+  expect(parseConfig('workflows: src/journeys', { path: '/app/temporal.yaml', env: {} }).workflows).toBe(
+    '/app/src/journeys',
+  );
 });

@@ -50,12 +50,17 @@ test('the CLI prints a journey as Mermaid; an unknown journey exits 2 naming the
     cwd: tempDir(),
     env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json') },
   };
-  const [printed, unknown] = await Promise.all([
-    run(process.execPath, ['-r', ...cli, 'map', 'abandoned-cart'], options),
-    run(process.execPath, ['-r', ...cli, 'map', 'abandoned-kart'], options).catch(
-      (err: { code: number; stdout: string; stderr: string }) => err,
+  const failed = (err: { code: number; stdout: string; stderr: string }) => err;
+  const [printed, unknown, none] = await Promise.all([
+    run(process.execPath, ['-r', ...cli, 'map', 'abandoned-cart', '--workflows', WORKFLOWS], options),
+    run(process.execPath, ['-r', ...cli, 'map', 'abandoned-kart', '--workflows', WORKFLOWS], options).catch(
+      failed,
     ),
+    // In a folder without journeys the CLI looks for the app's (./workflows), never the package's own.
+    run(process.execPath, ['-r', ...cli, 'map', 'abandoned-cart'], options).catch(failed),
   ]);
+  expect(none).toMatchObject({ code: 2, stdout: '' });
+  expect(none.stderr).toContain(`No journey sources in ${path.join(options.cwd, 'workflows')}`);
   const g = parseMermaid(printed.stdout);
   expect(g.next(g.node('wait for email.clicked within 1 day'), 'timed out').text).toBe(
     '!click && customer.phone',

@@ -260,7 +260,8 @@ async function cli(argv: string[]): Promise<{ code: number; out: string; err: st
   const file = path.join(dir, 'temporal.yaml');
   await writeFile(
     file,
-    `profile: test\nprofiles:\n  test:\n    type: cluster\n    address: ${t.env.address}\n    namespace: ${t.env.namespace ?? 'default'}\n`,
+    // `workflows:` is relative to the file: this one names the repository's journeys.
+    `workflows: ${JSON.stringify(path.resolve(__dirname, '..', '..', 'workflows'))}\nprofile: test\nprofiles:\n  test:\n    type: cluster\n    address: ${t.env.address}\n    namespace: ${t.env.namespace ?? 'default'}\n`,
   );
   const out: string[] = [];
   const err: string[] = [];
