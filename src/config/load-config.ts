@@ -124,6 +124,7 @@ function resolveConfig(
   // `profile` is the one chosen (the option or JOURNEYS_PROFILE over the file), as messages name it.
   return {
     ...config,
+    profileChosen: options.profile !== undefined || !!env.JOURNEYS_PROFILE || input.profile !== undefined,
     profile: name,
     server,
     file,

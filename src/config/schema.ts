@@ -229,6 +229,11 @@ export type JourneysConfig = z.output<typeof configSchema> & {
   readonly file: string | undefined;
   /** The profile chosen by `profile` or `JOURNEYS_PROFILE`. */
   readonly connection: Profile;
+  /**
+   * Whether the profile was named (the file's `profile:` key, `JOURNEYS_PROFILE`, or the option): then it
+   * wins over Temporal's own configuration (see `connectionOptionsOf`).
+   */
+  readonly profileChosen: boolean;
   /** `server.cacheDir` resolved: always set. */
   readonly server: { readonly cacheDir: string };
 };

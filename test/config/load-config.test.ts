@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { connectionOptionsOf, loadConfig, parseConfig, userCacheDir } from '../../src/config';
 import { type ConfigError, isJourneyError } from '../../src/errors';
@@ -112,4 +113,46 @@ test('the journeys module: workflows: relative to the file, ./workflows beside i
   expect(parseConfig('workflows: src/journeys', { path: '/app/temporal.yaml', env: {} }).workflows).toBe(
     '/app/src/journeys',
   );
+});
+
+describe("Temporal's own client configuration (TEMPORAL_* variables, envconfig profiles)", () => {
+  const noFile = { TEMPORAL_CONFIG_FILE: '/nonexistent/temporal.toml' };
+  const settings = (yaml: string, env: NodeJS.ProcessEnv) =>
+    connectionOptionsOf(parseConfig(yaml, { path: '/app/temporal.yaml', env }), env);
+
+  test('without a profile named in temporal.yaml, TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE are honoured', () => {
+    expect(
+      settings('', { ...noFile, TEMPORAL_ADDRESS: 'temporal.prod:7233', TEMPORAL_NAMESPACE: 'shop' }),
+    ).toMatchObject({ address: 'temporal.prod:7233', namespace: 'shop', source: 'temporal-envconfig' });
+    // TEMPORAL_API_KEY turns on TLS, as Temporal's SDKs do.
+    expect(
+      settings('', { ...noFile, TEMPORAL_ADDRESS: 'x.tmprl.cloud:7233', TEMPORAL_API_KEY: 'k' }),
+    ).toMatchObject({
+      apiKey: 'k',
+      tls: expect.anything(),
+    });
+    // Nothing set: the local dev server.
+    expect(settings('', noFile)).toMatchObject({ address: '127.0.0.1:7233', source: 'temporal.yaml' });
+  });
+
+  test('a profile temporal.yaml names wins over them', () => {
+    expect(settings('profile: local', { ...noFile, TEMPORAL_ADDRESS: 'temporal.prod:7233' })).toMatchObject({
+      address: '127.0.0.1:7233',
+      source: 'temporal.yaml',
+    });
+  });
+
+  test('a TOML profile chosen with TEMPORAL_PROFILE is read; a missing one is a ConfigError', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'envconfig-'));
+    const file = path.join(dir, 'temporal.toml');
+    writeFileSync(file, '[profile.prod]\naddress = "prod.internal:7233"\nnamespace = "journeys"\n');
+    expect(settings('', { TEMPORAL_CONFIG_FILE: file, TEMPORAL_PROFILE: 'prod' })).toMatchObject({
+      address: 'prod.internal:7233',
+      namespace: 'journeys',
+      source: 'temporal-envconfig',
+    });
+    expect(() => settings('', { TEMPORAL_CONFIG_FILE: file, TEMPORAL_PROFILE: 'staging' })).toThrow(
+      /Temporal's client configuration/,
+    );
+  });
 });
