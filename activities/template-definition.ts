@@ -121,4 +121,3 @@ export function templatesByName(input: TemplatesInput | undefined): EmailTemplat
   }
   return byName;
 }
-
