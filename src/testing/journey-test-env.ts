@@ -351,6 +351,7 @@ export async function createJourneyTestEnv<const P extends TestProfiles = 'memor
 
   const env: JourneyTestEnv<MemoryProfileSource | SqlProfileSource | undefined> = {
     get journeys() {
+      world.touched = true; // what a test does through the client changes the world too
       return world.run.journeys;
     },
     get taskQueue() {
@@ -360,6 +361,7 @@ export async function createJourneyTestEnv<const P extends TestProfiles = 'memor
       return world.store;
     },
     get t() {
+      world.touched = true;
       return world.t;
     },
     async customer(profile = {}) {
