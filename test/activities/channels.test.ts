@@ -5,7 +5,10 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { Resend } from 'resend';
 import {
+  createChannelActivities,
   createResendEmail,
+  PermanentSendError,
+  RetryableSendError,
   createTwilioClient,
   createSignedLinks,
   createTwilioSms,
@@ -296,4 +299,16 @@ test('a worker configured from temporal.yaml offers the providers it names and t
     activities.sendSms!({ ...context(), to: '+14155550100', body: 'hi' } as never),
   ).rejects.toMatchObject({ type: 'channel_not_configured', nonRetryable: true });
   expect(() => createProviderActivities(config, { env: {} })).toThrow(/RESEND_API_KEY/);
+});
+
+test('a channel of your own: PermanentSendError is a non-retryable failure with its reason, RetryableSendError is retried after its delay', async () => {
+  const activities = createChannelActivities({
+    refuses: () => Promise.reject(new PermanentSendError('no such user', { reason: 'unknown_user' })),
+    busy: () => Promise.reject(new RetryableSendError('rate limited', { retryAfterMs: 2_000 })),
+  }) as Record<string, (request: unknown) => Promise<unknown>>;
+  const refused = await activities.sendCustom!({ channel: 'refuses' }).catch((e: unknown) => e);
+  expect(refused).toBeInstanceOf(ApplicationFailure);
+  expect(refused).toMatchObject({ type: 'unknown_user', nonRetryable: true, message: 'no such user' });
+  const busy = await activities.sendCustom!({ channel: 'busy' }).catch((e: unknown) => e);
+  expect(busy).toMatchObject({ type: 'RetryableSendError', nonRetryable: false, nextRetryDelay: 2_000 });
 });
