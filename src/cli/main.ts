@@ -8,6 +8,7 @@ import { preview } from './preview';
 import { report } from './report';
 import { segment } from './segment';
 import { historyExport, replay } from './history';
+import { keys, openapi, serve } from './serve';
 import { setup } from './setup';
 
 const HELP = `journeys: customer journeys on Temporal
@@ -17,6 +18,14 @@ Usage:
                [--time-scale X] [--workflows PATH] [--scenario PATH | --no-scenario]
       The embedded local Temporal with its Web UI, a worker, provider fakes, the journeys dashboard
       (http://127.0.0.1:8234: maps with live counts, funnels, paths, uplift) and the demo.
+  journeys serve [--port N] [--host H] [--workflows PATH] [--web-ui URL]
+      The HTTP API for services in any language (events, Segment calls, enrolments, state, exits,
+      contacts), the provider webhooks and signed links, the dashboard under /dashboard/, with API keys,
+      rate limits and OpenAPI (/openapi.json, /docs). Connects per temporal.yaml; SIGTERM drains.
+  journeys openapi [--workflows PATH]
+      Print the OpenAPI 3.1 document \`journeys serve\` answers.
+  journeys keys create <id> --scopes events:write,journeys:read,...
+      A new API key (shown once) and its hash for serve.keys in temporal.yaml.
   journeys setup
       Find or install the Temporal CLI and the time-skipping test server into the cache.
   journeys enroll <journey> --from <customers.csv> [--concurrency N] [--workflows PATH]
@@ -84,6 +93,12 @@ async function main(argv: string[]): Promise<number> {
       return report(rest);
     case 'plan':
       return plan(rest);
+    case 'serve':
+      return serve(rest);
+    case 'openapi':
+      return openapi(rest);
+    case 'keys':
+      return keys(rest);
     case 'setup':
       await setup();
       return 0;

@@ -1,7 +1,13 @@
 import type { Client, WorkflowIdReusePolicy } from '@temporalio/client';
 import { loadConfig, type EventsConfig, type JourneysConfig } from '../config';
 import { JourneyError } from '../errors';
-import { consentEvents, defineEventCatalog, type AnyEventDefinition, type EventInputOf } from '../events';
+import {
+  consentEvents,
+  defineEventCatalog,
+  type AnyEventDefinition,
+  type EventInputOf,
+  type JourneyEvent,
+} from '../events';
 import {
   checkJourneyList,
   journeySearchAttributes as attrs,
@@ -16,7 +22,7 @@ import {
 import { connectTemporal, type ConnectedClient } from './connect';
 import { createContacts, type Contacts } from './contacts';
 import type { CustomerInput } from './customer';
-import { emitEvent, type Delivery, type EmitResult } from './emit';
+import { checkEvent, emitEvent, type Delivery, type EmitResult } from './emit';
 import { createEnroll } from './enroll';
 import type { EnrollManyBadRow, EnrollManyItem, EnrollManyOptions, EnrollManySummary } from './enroll-many';
 import { createEventTime } from './event-time';
@@ -130,6 +136,12 @@ export interface JourneyClient<TEvents extends AnyEventDefinition = any> {
    * refused some routes after others were applied.
    */
   emit(input: EmitInput<TEvents>): Promise<EmitResult>;
+  /**
+   * Checks an event exactly as `emit` would (envelope, customer, `at`, data, every route's key, the size)
+   * and sends nothing: the event as it would be emitted, or an `EventValidationError` naming each field. The
+   * HTTP API checks a whole batch with it before applying any of it.
+   */
+  checkEvent(input: unknown): Promise<JourneyEvent>;
   /**
    * Takes a customer out of a journey (outcome `exited`), ordered with the run's events by `at` (default
    * now). `not-running` when the customer is not in it: the exit is kept for `events.keepUnrouted`, so a
@@ -287,6 +299,7 @@ export async function createJourneyClient<
     enroll: open((ref, enrollOptions) => enroll.one(definitionOf(ref), enrollOptions)),
     enrollMany: open((ref, items, manyOptions) => enroll.many(definitionOf(ref), items, manyOptions)),
     emit: open((input) => emitEvent(emitContext, input)),
+    checkEvent: open(async (input: unknown) => (await checkEvent(emitContext, input)).event),
     exit: open((ref, target) => runs.exit(definitionOf(ref), target)),
     state: open((ref, target, stateOptions) => runs.state(definitionOf(ref), target, stateOptions)),
     async close() {

@@ -70,6 +70,18 @@ export async function emitEvent(
   ctx: EmitContext,
   input: unknown,
 ): Promise<{ event: JourneyEvent; deliveries: Delivery[] }> {
+  const { event, customer, routes } = await checkEvent(ctx, input);
+  return applyEvent(ctx, event, customer, routes);
+}
+
+/**
+ * Everything `emit` checks before it sends anything: envelope, customer, `at`, data, every route's key and
+ * workflow id, the size. Throws {@link EventValidationError}; sends nothing.
+ */
+export async function checkEvent(
+  ctx: EmitContext,
+  input: unknown,
+): Promise<{ event: JourneyEvent; customer: CustomerRef; routes: Route[] }> {
   const raw = input as
     { type?: unknown; customer?: unknown; data?: unknown; id?: unknown; at?: unknown } | undefined;
   const type = typeof raw?.type === 'string' ? raw.type : undefined;
@@ -86,6 +98,15 @@ export async function emitEvent(
       [{ path: 'data', message: 'too large' }],
     );
   }
+  return { event, customer, routes };
+}
+
+async function applyEvent(
+  ctx: EmitContext,
+  event: JourneyEvent,
+  customer: CustomerRef,
+  routes: Route[],
+): Promise<{ event: JourneyEvent; deliveries: Delivery[] }> {
   // A confirmation changes consent first (once the event is known to be valid and routable), so a
   // journey that waits for it may send marketing at once.
   if (event.type === subscriptionConfirmed.name)

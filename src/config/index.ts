@@ -10,8 +10,17 @@
  */
 export { loadConfig, parseConfig, userCacheDir } from './load-config';
 export type { LoadConfigOptions } from './load-config';
-export { configSchema } from './schema';
-export type { EventsConfig, JourneysConfig, JourneysConfigInput, LocalProfile, Profile } from './schema';
+export { API_SCOPES, apiKeySchema, configSchema, serveSchema } from './schema';
+export type {
+  ApiKeyConfig,
+  ApiScope,
+  ServeConfig,
+  EventsConfig,
+  JourneysConfig,
+  JourneysConfigInput,
+  LocalProfile,
+  Profile,
+} from './schema';
 export { connectionOptionsOf } from './connection';
 export type { ConnectionSettings } from './connection';
 export { readSecrets, namedVariables } from './secrets';

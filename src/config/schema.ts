@@ -65,6 +65,8 @@ export const resendSchema = z
   .object({
     from: z.string().min(3),
     apiKeyEnv: z.string().min(1).default('RESEND_API_KEY'),
+    /** Variable holding Resend's webhook signing secret (`whsec_…`), for `POST /webhooks/resend` (`journeys serve`). */
+    webhookSecretEnv: z.string().min(1).optional(),
     /** Overrides Resend's API address (e.g. a local fake); `RESEND_BASE_URL` works too. */
     baseUrl: z.url().optional(),
   })
@@ -158,6 +160,89 @@ export const eventsSchema = z
   })
   .strict();
 
+/**
+ * What an API key of `journeys serve` may do. `events:write` emits events (and Segment calls);
+ * `journeys:write` enrols and exits; `journeys:read` reads a run's state; `contacts:*` reads and changes
+ * contacts; `dashboard:read` opens the dashboard.
+ */
+export const API_SCOPES = [
+  'events:write',
+  'journeys:read',
+  'journeys:write',
+  'contacts:read',
+  'contacts:write',
+  'dashboard:read',
+] as const;
+export type ApiScope = (typeof API_SCOPES)[number];
+
+const rateSchema = z
+  .object({
+    /** Requests per second, on average. */
+    perSecond: z.number().positive().max(1_000_000),
+    /** Requests allowed at once above the average (default: one second's worth). */
+    burst: z.number().int().min(1).max(1_000_000).optional(),
+  })
+  .strict();
+
+/**
+ * An API key as `temporal.yaml` (or `JOURNEYS_API_KEYS`) holds it: never the key, only its SHA-256
+ * (`journeys keys create` prints both). `hashEnv` names a variable holding the hash instead.
+ */
+export const apiKeySchema = z
+  .object({
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, ".", "_" or "-" (at most 64)'),
+    hash: z
+      .string()
+      .regex(/^sha256:[0-9a-f]{64}$/, 'sha256: and 64 lowercase hex digits (journeys keys create)')
+      .optional(),
+    hashEnv: z.string().min(1).optional(),
+    scopes: z.array(z.enum(API_SCOPES)).min(1),
+    /** This key's rate limit; `serve.rate` otherwise. */
+    rate: rateSchema.optional(),
+  })
+  .strict()
+  .refine((k) => (k.hash === undefined) !== (k.hashEnv === undefined), {
+    message: 'give exactly one of hash or hashEnv',
+  });
+export type ApiKeyConfig = z.output<typeof apiKeySchema>;
+
+/** `journeys serve`: the HTTP API for services in any language, provider webhooks and signed links. */
+export const serveSchema = z
+  .object({
+    host: z.string().min(1).default('127.0.0.1'),
+    port: port.default(8787),
+    /** API keys, by hash. More come from the variable `keysEnv` names (a JSON array of the same entries). */
+    keys: z.array(apiKeySchema).default([]),
+    keysEnv: z.string().min(1).default('JOURNEYS_API_KEYS'),
+    /** Every key's rate limit unless the key sets its own. */
+    rate: rateSchema.default({ perSecond: 100, burst: 200 }),
+    /** The largest request body, in bytes (413 above it). */
+    maxBodyBytes: z
+      .number()
+      .int()
+      .min(1_024)
+      .max(64 << 20)
+      .default(1 << 20),
+    /** The most events in one `POST /v1/events` or Segment `batch`. */
+    maxBatch: z.number().int().min(1).max(10_000).default(100),
+    /** How long a request may wait for Temporal before it is answered 503 (nothing applied is safe to retry). */
+    requestTimeout: duration.default('10 seconds'),
+    /** Origins allowed to call the API from a browser; none by default (CORS off). */
+    cors: z
+      .object({ origins: z.array(z.string().min(1)).min(1) })
+      .strict()
+      .optional(),
+    /** Segment-spec calls (`POST /v1/segment`): Segment event names to event types, e.g. `Order Completed: order.placed`. */
+    segment: z
+      .object({ events: z.record(z.string().min(1), z.string().min(1)).default({}) })
+      .strict()
+      .default({ events: {} }),
+  })
+  .strict();
+export type ServeConfig = z.output<typeof serveSchema>;
+
 export const configSchema = z
   .object({
     /** Which entry of `profiles` to connect with; `JOURNEYS_PROFILE` overrides it. */
@@ -210,6 +295,18 @@ export const configSchema = z
     channels: z.record(z.string(), channelOptionsSchema).default({}),
     /** Worker tuning: cache and concurrency (`createJourneyWorker` options override it). */
     worker: workerTuningSchema.default({}),
+    /** `journeys serve`: host, port, API keys, limits, CORS, the Segment mapping. */
+    serve: serveSchema.default({
+      host: '127.0.0.1',
+      port: 8787,
+      keys: [],
+      keysEnv: 'JOURNEYS_API_KEYS',
+      rate: { perSecond: 100, burst: 200 },
+      maxBodyBytes: 1 << 20,
+      maxBatch: 100,
+      requestTimeout: '10 seconds',
+      segment: { events: {} },
+    }),
     /** How events are checked and ordered (README, "How events are ordered"). */
     events: eventsSchema.default({
       orderWindow: '2 seconds',

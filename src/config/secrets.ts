@@ -21,6 +21,7 @@ export interface ConfigSecrets {
   readonly webhookSecrets: Readonly<Record<string, string>>;
   readonly pushSecret?: string;
   readonly linkSecret?: string;
+  readonly resendWebhookSecret?: string;
 }
 
 /** One environment variable a setting of `temporal.yaml` names. */
@@ -56,6 +57,13 @@ export function namedVariables(config: JourneysConfig): NamedVariable[] {
       path: 'providers.resend.apiKeyEnv',
       holds: 'the Resend API key',
       uses: ['providers'],
+    });
+  if (resend?.webhookSecretEnv)
+    named.push({
+      variable: resend.webhookSecretEnv,
+      path: 'providers.resend.webhookSecretEnv',
+      holds: "Resend's webhook signing secret",
+      uses: ['webhooks'],
     });
   if (twilio) {
     named.push({
@@ -154,5 +162,6 @@ export function readSecrets(
     webhookSecrets,
     pushSecret: value('providers.push.secretEnv'),
     linkSecret: value('links.secretEnv'),
+    resendWebhookSecret: value('providers.resend.webhookSecretEnv'),
   };
 }

@@ -16,7 +16,7 @@
  * console.log(dashboard.url);
  * ```
  */
-export { startDashboard } from './server';
+export { createDashboardHandler, startDashboard } from './server';
 export type { Dashboard, DashboardOptions } from './server';
 export { codeCounts, DashboardData } from './data';
 export type { DashboardSource, JourneyDetail, JourneySummary, RunLink } from './data';

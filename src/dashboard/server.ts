@@ -41,7 +41,7 @@ const FILES: Record<string, { readonly file: string; readonly type: string }> = 
  * `GET /api/journeys/<name>/map.svg` and `/paths.svg`.
  */
 export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
-  const data = new DashboardData(options);
+  const handler = createDashboardHandler(options);
   const host = options.host ?? '127.0.0.1';
   const server = createServer((req, res) => {
     // On loopback, only pages of this machine may ask: a page elsewhere that rebinds its DNS name to
@@ -52,12 +52,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       });
       return;
     }
-    handle(data, req, res).catch((err: unknown) => {
-      const error = err instanceof Error ? err : new Error(String(err));
-      options.onError?.(error);
-      if (!res.headersSent) send(res, 500, { error: error.message });
-      else res.end();
-    });
+    void handler(req, res);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -72,6 +67,24 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * The dashboard as a request handler, for a server of your own (`journeys serve` mounts it under
+ * `/dashboard/`, behind a key): `req.url` is the path below where it is mounted. Its pages use relative
+ * addresses, so any mount point works.
+ */
+export function createDashboardHandler(
+  options: DashboardSource & Pick<DashboardOptions, 'onError'>,
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  const data = new DashboardData(options);
+  return (req, res) =>
+    handle(data, req, res).catch((err: unknown) => {
+      const error = err instanceof Error ? err : new Error(String(err));
+      options.onError?.(error);
+      if (!res.headersSent) send(res, 500, { error: error.message });
+      else res.end();
+    });
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);

@@ -71,10 +71,47 @@ export interface WebhookServer {
  */
 export async function createWebhookServer(given: WebhookServerOptions): Promise<WebhookServer> {
   const options = withConfigSecrets(given);
+  let base = '';
+  const handlers = webhookHandlers(options, () => base);
+
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const handler = handlers[`${req.method} ${new URL(req.url ?? '/', 'http://local').pathname}`];
+      if (!handler) return reply(res, 404, 'not found');
+      try {
+        await handler(req, Buffer.concat(chunks).toString('utf8'), res);
+      } catch (err) {
+        // Not acknowledged: the provider retries, and the event id makes the retry idempotent.
+        if (!res.headersSent) reply(res, 500, err instanceof Error ? err.message : String(err));
+      }
+    })();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
+  });
+  const address = server.address() as AddressInfo;
+  base = `http://${options.host ?? '127.0.0.1'}:${address.port}`;
+  return {
+    url: base,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * The routes of the providers' webhooks (and, with `links`, of the signed links), by `METHOD /path`: what
+ * {@link createWebhookServer} and `journeys serve` answer. `base` is the server's own address, for Twilio's
+ * signatures when no `publicUrl` is given.
+ */
+export function webhookHandlers(options: WebhookServerOptions, base: () => string): Record<string, Handler> {
   const log = options.onEvent ?? (() => undefined);
   const resend = new Resend('re_webhook_verification_only');
-  let base = '';
-
   /** Bounces, complaints and STOP also suppress the channel at the customer's contact, for every journey. */
   const SUPPRESS: Record<string, [string, SuppressionReason]> = {
     'email.bounced': ['email', 'bounced'],
@@ -167,41 +204,14 @@ export async function createWebhookServer(given: WebhookServerOptions): Promise<
   function verifiedTwilio(req: IncomingMessage, body: string): Record<string, string> | undefined {
     if (!options.twilio) return undefined;
     const params = Object.fromEntries(new URLSearchParams(body));
-    const url = `${options.twilio.publicUrl?.replace(/\/$/, '') ?? base}${req.url ?? ''}`;
+    const url = `${options.twilio.publicUrl?.replace(/\/$/, '') ?? base()}${req.url ?? ''}`;
     const signature = header(req, 'x-twilio-signature');
     return signature && twilio.validateRequest(options.twilio.authToken, signature, url, params)
       ? params
       : undefined;
   }
 
-  const server: Server = createServer((req, res) => {
-    void (async () => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      const handler = handlers[`${req.method} ${new URL(req.url ?? '/', 'http://local').pathname}`];
-      if (!handler) return reply(res, 404, 'not found');
-      try {
-        await handler(req, Buffer.concat(chunks).toString('utf8'), res);
-      } catch (err) {
-        // Not acknowledged: the provider retries, and the event id makes the retry idempotent.
-        if (!res.headersSent) reply(res, 500, err instanceof Error ? err.message : String(err));
-      }
-    })();
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
-  });
-  const address = server.address() as AddressInfo;
-  base = `http://${options.host ?? '127.0.0.1'}:${address.port}`;
-  return {
-    url: base,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return handlers;
 }
 
 function header(req: IncomingMessage, name: string): string {
@@ -215,7 +225,7 @@ function reply(res: ServerResponse, status: number, text: string): void {
 }
 
 /** `links` and `twilio` filled from `config` where not given, with the secrets it names read (and checked) now. */
-function withConfigSecrets(options: WebhookServerOptions): WebhookServerOptions {
+export function withConfigSecrets(options: WebhookServerOptions): WebhookServerOptions {
   const { config } = options;
   if (!config) return options;
   const uses: SecretUse[] = [
@@ -231,6 +241,9 @@ function withConfigSecrets(options: WebhookServerOptions): WebhookServerOptions 
   return {
     ...options,
     links: options.links ?? (secrets.linkSecret ? { secret: secrets.linkSecret } : undefined),
+    resend:
+      options.resend ??
+      (secrets.resendWebhookSecret ? { webhookSecret: secrets.resendWebhookSecret } : undefined),
     twilio:
       options.twilio ??
       (secrets.twilioAuthToken ? { authToken: secrets.twilioAuthToken, publicUrl } : undefined),

@@ -31,7 +31,7 @@ async function getJson(url) {
 const pct = (n, of) => (of > 0 ? `${((100 * n) / of).toFixed(1)}%` : '—');
 
 async function loadList() {
-  const journeys = await getJson('/api/journeys');
+  const journeys = await getJson('api/journeys');
   const list = document.getElementById('journeys');
   list.replaceChildren(
     ...journeys.map((j) =>
@@ -70,7 +70,7 @@ async function loadJourney() {
   if (!state.journey) return;
   // Only the latest request draws: a slow answer for an earlier journey or filter is dropped.
   const request = ++state.request;
-  const detail = await getJson(`/api/journeys/${encodeURIComponent(state.journey)}${query()}`);
+  const detail = await getJson(`api/journeys/${encodeURIComponent(state.journey)}${query()}`);
   if (request !== state.request) return;
   render(detail);
   document.getElementById('updated').textContent = `updated ${new Date().toLocaleTimeString()}`;
