@@ -8,6 +8,7 @@ import type { Client } from '@temporalio/client';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
+import { secureHeaders } from 'hono/secure-headers';
 import { createJourneyClient, type JourneyClient, type JourneyRef } from '../client';
 import { loadConfig, type ApiKeyConfig, type JourneysConfig } from '../config';
 import { createDashboardHandler } from '../dashboard';
@@ -161,6 +162,8 @@ export async function createIngestServer(options: IngestServerOptions): Promise<
       if (--inFlight === 0) drained?.();
     }
   });
+  // nosniff, no framing, no referrer: on every answer (the dashboard and the link pages set their own CSP).
+  app.use('*', secureHeaders({ contentSecurityPolicy: undefined, crossOriginResourcePolicy: false }));
   if (config.serve.cors)
     app.use(
       '/v1/*',

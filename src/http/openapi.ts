@@ -138,7 +138,9 @@ export function createOpenApiDocument(source: OpenApiSource): Schema {
     name: 'customerId',
     in: 'path',
     required: true,
-    schema: { type: 'string', minLength: 1 },
+    description:
+      'The customer id, percent-encoded; used exactly as given (no leading or trailing whitespace).',
+    schema: { type: 'string', minLength: 1, pattern: '^\\S(?:[\\s\\S]*\\S)?$' },
   };
   const keyParam = {
     name: 'key',
@@ -195,6 +197,16 @@ export function createOpenApiDocument(source: OpenApiSource): Schema {
           description:
             'Every event is checked (type, customer, data, at) before any is applied: one invalid event is a 400 naming its fields and nothing is applied. ' +
             'Then each is routed as `emit` does. Safe to retry: an id already applied answers `duplicate`.',
+          parameters: [
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              description:
+                'Names the events sent without an id (`<key>:<index>`), so a retried request is the same events.',
+              schema: { type: 'string', minLength: 1, maxLength: 150, pattern: '^[\\x21-\\x7e]+$' },
+            },
+          ],
           requestBody: body({ oneOf: [ref('Event'), ref('EventBatch')] }),
           ...guarded('events:write', { '200': json(ref('EventResults'), 'What each event got, in order') }, [
             'unsupported-media-type',

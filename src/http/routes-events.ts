@@ -122,9 +122,15 @@ export function eventRoutes(app: Hono<IngestEnv>, ctx: IngestContext): void {
           },
         ),
       );
-    // An event without an id gets one now, so a retry of this very request is recognised by its answer.
+    // An event without an id gets one: from the request's Idempotency-Key (a retry of the request is then
+    // the same events), else a random one (a retry would be new events: send ids).
+    const idempotencyKey = c.req.header('idempotency-key');
     const events = (list as EventBody[]).map(
-      (e) => ({ ...e, id: e.id === undefined ? randomUUID() : e.id }) as EventBody & { id: string },
+      (e, i) =>
+        ({
+          ...e,
+          id: e.id !== undefined ? e.id : idempotencyKey ? `${idempotencyKey}:${i}` : randomUUID(),
+        }) as EventBody & { id: string },
     );
     const customers = new Set(
       events.map((e) => (typeof e.customer === 'string' ? e.customer : (e.customer as { id?: string })?.id)),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Hono } from 'hono';
 import { isTimeZone } from '../contact';
 import { idProblem } from '../journey';
@@ -161,8 +162,11 @@ function plan(
   mapping: Readonly<Record<string, string>>,
   known: (t: string) => boolean,
 ): Planned {
+  // Without a messageId the call's content names it, so a pipeline's retry is still recognised.
   const id =
-    typeof call.messageId === 'string' && call.messageId ? call.messageId : `segment-${index}-${Date.now()}`;
+    typeof call.messageId === 'string' && call.messageId
+      ? call.messageId
+      : `segment-${createHash('sha256').update(JSON.stringify(call)).digest('base64url').slice(0, 32)}`;
   const type = typeof call.type === 'string' ? call.type : '';
   const userId = call.userId;
   if (type !== 'track' && type !== 'identify')

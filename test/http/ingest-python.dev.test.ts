@@ -4,6 +4,7 @@
  * the live server against its own document (no 5xx; every answer conforms to it).
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,7 +27,7 @@ const SCOPES = [
   'dashboard:read',
 ];
 const config = parseConfig(
-  `serve:\n  requestTimeout: 5 seconds\n  keys:\n    - { id: python, hash: "${hashApiKey(KEY)}", scopes: [${SCOPES.join(', ')}], rate: { perSecond: 100000 } }\n`,
+  `serve:\n  requestTimeout: 5 seconds\n  segment:\n    events: { Cart Abandoned: cart.abandoned, Order Completed: order.placed }\n  keys:\n    - { id: python, hash: "${hashApiKey(KEY)}", scopes: [${SCOPES.join(', ')}], rate: { perSecond: 100000 } }\n`,
   { path: '/tmp/temporal.yaml', env: {} },
 );
 
@@ -58,6 +59,8 @@ async function withServer<T>(fn: (server: IngestServer) => Promise<T>): Promise<
       port: 0,
       audit: () => undefined,
       dashboard: false,
+      // The signed links are served too, so schemathesis reaches them (a random token is a 400 page).
+      webhooks: { links: { secret: 'a-link-secret-of-at-least-32-characters' } },
       onError: (error, where) => console.error(where, error),
     });
     try {
@@ -167,3 +170,49 @@ test('schemathesis against the live server and its own document: no 5xx, every a
     expect(Number(cases)).toBeGreaterThan(100);
   });
 }, 900_000);
+
+/** The README's `<!-- curl -->` blocks, in order, with the output each `# → …` line promises. */
+function readmeCurlBlocks(): { line: number; code: string; expected: string[][] }[] {
+  const lines = readFileSync(path.join(__dirname, '../../README.md'), 'utf8').split('\n');
+  const blocks: { line: number; code: string; expected: string[][] }[] = [];
+  lines.forEach((l, i) => {
+    if (l.trim() !== '<!-- curl -->') return;
+    const start = lines.findIndex((x, j) => j > i && x.startsWith('```'));
+    const end = lines.findIndex((x, j) => j > start && x.startsWith('```'));
+    const code = lines.slice(start + 1, end);
+    blocks.push({
+      line: start + 1,
+      code: code.join('\n'),
+      expected: code.filter((c) => c.startsWith('# → ')).map((c) => c.slice(4).split('…').filter(Boolean)),
+    });
+  });
+  return blocks;
+}
+
+test("the README's curl examples run as written against a live server and print what they say", async () => {
+  const blocks = readmeCurlBlocks();
+  expect(blocks.length).toBeGreaterThanOrEqual(5);
+  await withServer(async (server) => {
+    for (const block of blocks) {
+      const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', block.code], {
+        env: { ...process.env, JOURNEYS_URL: server.url, JOURNEYS_KEY: KEY },
+        timeout: 60_000,
+      }).catch((err: { stdout?: string; stderr?: string }) => {
+        throw new Error(
+          `README.md:${block.line}: the block failed:\n${err.stdout ?? ''}\n${err.stderr ?? ''}`,
+        );
+      });
+      for (const fragments of block.expected) {
+        let at = 0;
+        for (const fragment of fragments) {
+          const found = stdout.indexOf(fragment, at);
+          if (found < 0)
+            throw new Error(
+              `README.md:${block.line}: expected ${JSON.stringify(fragment)} in the output:\n${stdout}`,
+            );
+          at = found + fragment.length;
+        }
+      }
+    }
+  });
+}, 300_000);

@@ -255,10 +255,7 @@ test('events are idempotent by id: a retry (even concurrent) answers duplicate; 
     const changed = await api('POST', '/v1/events', { body: { ...event, data: cart('other') } });
     expect(changed.json.results[0]).toMatchObject({ id: event.id, status: 'conflict', deliveries: [] });
     // One run, one trigger: the journey saw the event once.
-    const state = await until(
-      () => journeys.state(abandonedCart, { customerId: customer, key: 'k' }),
-      (s) => s.steps.length > 0,
-    );
+    const state = await journeys.state(abandonedCart, { customerId: customer, key: 'k' });
     expect(state.rejectedEvents).toBe(0);
     expect(audit.filter((l) => l.route === '/v1/events').map((l) => l.customer)).toEqual([
       customer,
@@ -266,6 +263,60 @@ test('events are idempotent by id: a retry (even concurrent) answers duplicate; 
       customer,
       customer,
     ]);
+  });
+});
+
+test('retries without event ids: an Idempotency-Key header names the events; a Segment call without messageId is named by its content', async () => {
+  await withServer(async ({ api }) => {
+    const customer = `ik-${uid()}`;
+    const body = { events: [{ type: 'cart.abandoned', customer, data: cart('k') }] };
+    const headers = { 'idempotency-key': `req-${uid()}` };
+    const first = await api('POST', '/v1/events', { body, headers });
+    const again = await api('POST', '/v1/events', { body, headers });
+    expect(first.json.results[0]).toMatchObject({
+      id: `${headers['idempotency-key']}:0`,
+      status: 'accepted',
+    });
+    expect(again.json.results[0]).toMatchObject({ id: first.json.results[0].id, status: 'duplicate' });
+    // Without either, each request is new events (the README says: send ids).
+    const fresh = await api('POST', '/v1/events', { body });
+    expect(fresh.json.results[0].id).not.toBe(first.json.results[0].id);
+    const call = { type: 'track', event: 'Cart Abandoned', userId: `ik-${uid()}`, properties: cart('k') };
+    const s1 = await api('POST', '/v1/segment', { body: call });
+    const s2 = await api('POST', '/v1/segment', { body: call });
+    expect([s1.json.results[0].status, s2.json.results[0].status]).toEqual(['accepted', 'duplicate']);
+  });
+});
+
+test('a chunked body over the limit is cut off with 413; CORS is off unless origins are configured; answers carry nosniff', async () => {
+  await withServer(async ({ server }) => {
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${server.url}/v1/events`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${KEYS.all}`,
+          'content-type': 'application/json',
+          'transfer-encoding': 'chunked',
+        },
+      });
+      req.on('response', (res) => {
+        resolve(res.statusCode ?? 0);
+        res.resume();
+      });
+      req.on('error', reject);
+      req.write('{"events": [');
+      for (let i = 0; i < 20; i++) req.write(`"${'x'.repeat(500)}",`);
+      req.end('"x"]}');
+    });
+    expect(status).toBe(413);
+    const preflight = await fetch(`${server.url}/v1/events`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+    const health = await fetch(`${server.url}/healthz`);
+    expect(health.headers.get('x-content-type-options')).toBe('nosniff');
   });
 });
 

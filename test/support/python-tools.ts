@@ -27,16 +27,23 @@ export interface PythonTools {
  */
 export async function pythonTools(): Promise<PythonTools> {
   const dir = path.join(userCacheDir(), 'python-tools', PYTHON_TOOLS.join('+').replace(/[^\w.+=-]/g, '_'));
-  const tools = { python: path.join(dir, 'bin', 'python'), bin: (tool: string) => path.join(dir, 'bin', tool) };
+  const tools = {
+    python: path.join(dir, 'bin', 'python'),
+    bin: (tool: string) => path.join(dir, 'bin', tool),
+  };
   const marker = path.join(dir, '.complete');
   if (existsSync(marker)) return tools;
   await rm(dir, { recursive: true, force: true });
   await mkdir(path.dirname(dir), { recursive: true });
   await run('python3', ['-m', 'venv', dir], { timeout: 120_000 });
-  await run(tools.python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--quiet', ...PYTHON_TOOLS], {
-    timeout: 10 * 60_000,
-    maxBuffer: 64 << 20,
-  });
+  await run(
+    tools.python,
+    ['-m', 'pip', 'install', '--disable-pip-version-check', '--quiet', ...PYTHON_TOOLS],
+    {
+      timeout: 10 * 60_000,
+      maxBuffer: 64 << 20,
+    },
+  );
   await writeFile(marker, `${PYTHON_TOOLS.join('\n')}\n`);
   return tools;
 }
