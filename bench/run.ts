@@ -4,11 +4,12 @@
  *   2. wall time of the abandoned-cart journey on the time-skipping server, worker already up.
  * Rounds alternate raw and ours so drift in the server (SQLite growing, JIT warming) hits both alike.
  *
- *   npm run bench [-- --ops 1000 --concurrency 32 --rounds 3 --many 20000 --only client,journey,send,gate,longest,inbox,many]
+ *   npm run bench [-- --ops 1000 --concurrency 32 --rounds 3 --many 20000 --only client,journey,send,gate,longest,inbox,many,ingest]
  *   npm run bench -- --only funnel [--funnel-runs 20000 --funnel-rounds 5]
  *   npm run bench -- --only memory [--memory-journeys 5000 --memory-sizes sdk,100,250,default,1000 --memory-journey sleeper]
  *   npm run bench -- --only gate-stream [--stream-callers 10 --stream-updates 500 --stream-asks 500 --stream-journeys 5]
  *   npm run bench -- --only gate-kills [--kill-journeys 100 --kills 6]
+ *   npm run bench -- --only ingest [--ops 1000 --rounds 3 --ingest-concurrency 64 --ingest-batch 50]
  *
  * `funnel` seeds its runs for minutes first, `gate-stream` streams at one contact and `gate-kills` kills
  * workers for a minute or more, so they run only when named in `--only`.
@@ -39,6 +40,7 @@ import { enrollManyBench } from './enroll-many';
 import { funnelBench } from './funnel';
 import { gateKillsBench } from './gate-kills';
 import { inboxBench } from './inbox';
+import { ingestBench } from './ingest';
 import { gateSendBench } from './gate-send';
 import { gateStreamBench } from './gate-stream';
 import { longestJourneyBench } from './longest-journey';
@@ -62,6 +64,8 @@ const { values } = parseArgs({
     'memory-journeys': { type: 'string', default: '5000' },
     'memory-sizes': { type: 'string', default: DEFAULT_MEMORY_SIZES.join(',') },
     'memory-journey': { type: 'string', default: 'sleeper' },
+    'ingest-concurrency': { type: 'string', default: '64' },
+    'ingest-batch': { type: 'string', default: '50' },
     only: { type: 'string' },
   },
 });
@@ -389,6 +393,13 @@ async function main(): Promise<void> {
     },
     longest: () => longestJourneyBench(JOURNEY_RUNS),
     inbox: () => inboxBench(OPS, CONCURRENCY, ROUNDS),
+    ingest: () =>
+      ingestBench({
+        ops: OPS,
+        rounds: ROUNDS,
+        concurrency: Number(values['ingest-concurrency']),
+        batch: Number(values['ingest-batch']),
+      }),
     many: () => enrollManyBench(Number(values.many), CONCURRENCY, ROUNDS),
     funnel: () => funnelBench(Number(values['funnel-runs']), Number(values['funnel-rounds'])),
     memory: () =>
