@@ -5,6 +5,7 @@
  * type-checks (CommonJS with node16 and node10 resolution, ESM with nodenext), its tests (without
  * `--experimental-vm-modules`), `journeys map` and `journeys replay`.
  */
+import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import {
   cpSync,
@@ -220,7 +221,7 @@ export async function wrong(): Promise<void> {
 test("its jest tests pass with the package's preset, without --experimental-vm-modules", async () => {
   const result = await run(bin('jest'), ['--ci'], app, 600_000);
   expectOk(result, 'jest in the app');
-  expect(result.out).toMatch(/Tests:\s+4 passed, 4 total/);
+  expect(result.out).toMatch(/Tests:\s+5 passed, 5 total/);
   expect(existsSync(path.join(app, 'test', 'histories'))).toBe(true);
 }, 620_000);
 
@@ -230,6 +231,21 @@ test("`journeys map` draws the app's journey from its own ./workflows", async ()
   expect(result.out).toContain('trial.started');
   expect(result.out).toContain('email: trial-ending');
   expect(result.out).toContain('goal: subscription.purchased');
+});
+
+test("`journeys openapi` documents the app's own events; `journeys keys create` prints a key and only its hash for temporal.yaml", async () => {
+  const result = await run(bin('journeys'), ['openapi'], app);
+  expectOk(result, 'journeys openapi');
+  const doc = JSON.parse(result.out) as {
+    components: { schemas: Record<string, { properties?: { data?: { required?: string[] } } }> };
+  };
+  expect(doc.components.schemas.TrialStartedEvent?.properties?.data?.required).toEqual(['plan', 'endsAt']);
+  expect(Object.keys(doc.components.schemas)).toContain('SubscriptionPurchasedEvent');
+  const keys = await run(bin('journeys'), ['keys', 'create', 'billing', '--scopes', 'events:write'], app);
+  expectOk(keys, 'journeys keys create');
+  const key = /^\s+(jk_billing_\S+)$/m.exec(keys.out)?.[1];
+  expect(key).toBeDefined();
+  expect(keys.out).toContain(`hash: sha256:${createHash('sha256').update(key!).digest('hex')}`);
 });
 
 test("`journeys preview` renders the app's own template with the data given, for a person to look at", async () => {

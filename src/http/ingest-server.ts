@@ -11,7 +11,6 @@ import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import { createJourneyClient, type JourneyClient, type JourneyRef } from '../client';
 import { loadConfig, type ApiKeyConfig, type JourneysConfig } from '../config';
-import { createDashboardHandler } from '../dashboard';
 import { consentEvents, deliveryEvents, type AnyEventDefinition } from '../events';
 import { toMs, type Duration, type JourneyDefinition } from '../journey';
 import { apiReferencePage } from './api-reference';
@@ -173,19 +172,23 @@ export async function createIngestServer(options: IngestServerOptions): Promise<
         maxAge: 600,
       }),
     );
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: config.serve.maxBodyBytes,
-      onError: () =>
-        problemResponse(
-          problem(
-            'payload-too-large',
-            `The body is over ${config.serve.maxBodyBytes} bytes (serve.maxBodyBytes).`,
-          ),
-        ),
-    }),
-  );
+  // A declared Content-Length is exact (Node's parser reads no more): checked as it is, without building a
+  // web stream of the body; only a chunked body is counted as it arrives.
+  const tooLarge = () =>
+    problemResponse(
+      problem(
+        'payload-too-large',
+        `The body is over ${config.serve.maxBodyBytes} bytes (serve.maxBodyBytes).`,
+      ),
+    );
+  const streamed = bodyLimit({ maxSize: config.serve.maxBodyBytes, onError: tooLarge });
+  app.use('*', async (c, next) => {
+    const headers = c.env.incoming.headers;
+    if (headers['transfer-encoding'] !== undefined) return streamed(c, next);
+    if (Number(headers['content-length'] ?? 0) > config.serve.maxBodyBytes) return tooLarge();
+    await next();
+    return undefined;
+  });
 
   app.get('/healthz', (c) => c.json({ status: 'alive' }));
   app.get('/readyz', async (c) => {
@@ -241,6 +244,8 @@ export async function createIngestServer(options: IngestServerOptions): Promise<
       app.on(['GET', 'POST'], route, (c) => c.text('links are not configured (links in temporal.yaml)', 404));
 
   if (options.dashboard !== false) {
+    // Loaded only when served: the maps read journeys' source with the TypeScript compiler, a second to load.
+    const { createDashboardHandler } = await import('../dashboard');
     const dashboard = createDashboardHandler({
       client: journeys.temporal,
       namespace: journeys.temporal.options.namespace,

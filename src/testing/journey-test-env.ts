@@ -156,6 +156,11 @@ const DAY_MS = 86_400_000;
 interface World {
   readonly t: JourneyTestEnvironment;
   readonly run: JourneyTestRun;
+  /**
+   * The run's client as the test gets it: runs it starts or reaches (`emit`, `enroll`), through the kit or
+   * through code the test hands it to (an HTTP ingest server, a handler of your own), are the world's.
+   */
+  readonly journeys: JourneyClient;
   readonly store: MemoryProfileSource | SqlProfileSource | undefined;
   readonly source: ProfileSource;
   /** Journey runs this world's emits and enrolments reached. */
@@ -239,12 +244,27 @@ export async function createJourneyTestEnv<const P extends TestProfiles = 'memor
         t.env.currentTimeMs().catch(() => Date.now()),
       ),
     );
+    const started = new Set<string>();
+    const journeys: JourneyClient = {
+      ...run.journeys,
+      async emit(input) {
+        const result = await run.journeys.emit(input);
+        for (const d of result.deliveries) if (d.status === 'delivered') started.add(d.workflowId);
+        return result;
+      },
+      async enroll(journey, enrollOptions) {
+        const result = await run.journeys.enroll(journey, enrollOptions);
+        started.add(result.workflowId);
+        return result;
+      },
+    };
     return {
       t,
       run,
+      journeys,
       store,
       source,
-      started: new Set(),
+      started,
       phones,
       received,
       touched: false,
@@ -352,7 +372,7 @@ export async function createJourneyTestEnv<const P extends TestProfiles = 'memor
   const env: JourneyTestEnv<MemoryProfileSource | SqlProfileSource | undefined> = {
     get journeys() {
       world.touched = true; // what a test does through the client changes the world too
-      return world.run.journeys;
+      return world.journeys;
     },
     get taskQueue() {
       return world.run.taskQueue;
@@ -383,25 +403,23 @@ export async function createJourneyTestEnv<const P extends TestProfiles = 'memor
     },
     async emit(type, customer, data = {}, emitOptions = {}) {
       world.touched = true;
-      const result = await world.run.journeys.emit({
+      const result = await world.journeys.emit({
         type,
         customer: typeof customer === 'string' ? customer : { ...customer },
         data,
         id: emitOptions.id,
         at: await now(),
       });
-      for (const d of result.deliveries) if (d.status === 'delivered') world.started.add(d.workflowId);
       await settle();
       return result;
     },
     async enroll(journey, customer, data, enrollOptions = {}) {
       world.touched = true;
-      const result = await world.run.journeys.enroll(journey, {
+      const result = await world.journeys.enroll(journey, {
         customer: { ...customer },
         data,
         key: enrollOptions.key,
       });
-      world.started.add(result.workflowId);
       await settle();
       return result;
     },
@@ -418,6 +436,9 @@ export async function createJourneyTestEnv<const P extends TestProfiles = 'memor
       await advanceBy(target - current.getTime());
     },
     async nextMessage(customer, nextOptions = {}) {
+      // Work started by something other than the kit (a server the test hands `env.journeys` to) is
+      // waited for first, as `emit` waits for its own.
+      await settle();
       const seen = world.t.outbox.messages.filter(mine(customer)).length;
       const limit = (await now()).getTime() + toMs(nextOptions.within ?? '400 days');
       for (;;) {

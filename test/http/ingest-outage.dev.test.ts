@@ -3,7 +3,8 @@
  * request timeout and nothing of them is applied; `/readyz` says so; once the same dev server (same SQLite
  * file, same port) is back, the same request is applied and nothing sent before the outage is lost.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
@@ -89,6 +90,73 @@ const exists = async (customer: string) => {
     throw err;
   }
 };
+
+test('`journeys serve` as a process: temporal.yaml profile, keys from JOURNEYS_API_KEYS, an audit line per write, SIGTERM exits 0', async () => {
+  const cwd = path.join(dir, 'serve');
+  const servePort = await freePort();
+  await mkdir(cwd, { recursive: true });
+  await writeFile(
+    path.join(cwd, 'temporal.yaml'),
+    `profile: here\nprofiles:\n  here: { type: cluster, address: "127.0.0.1:${port}", namespace: default }\ntaskQueue: serve-cli\nserve:\n  port: ${servePort}\n`,
+  );
+  const key = 'jk_cli_0123456789abcdefghijklmnopqrst';
+  const child = spawn(
+    process.execPath,
+    [
+      path.resolve(__dirname, '../../dist/src/cli/main.js'),
+      'serve',
+      '--workflows',
+      path.resolve(__dirname, '../../dist/workflows'),
+    ],
+    {
+      cwd,
+      env: {
+        ...process.env,
+        JOURNEYS_API_KEYS: JSON.stringify([{ id: 'cli', hash: hashApiKey(key), scopes: ['events:write'] }]),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  try {
+    const url = `http://127.0.0.1:${servePort}`;
+    for (let i = 0; i < 150 && !stderr.includes(url); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(stderr).toContain(`journeys serve: ${url}`);
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    const customer = `cli-${uid()}`;
+    const res = await fetch(`${url}/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(batch([customer])),
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { results: { status: string }[] }).results[0]?.status).toBe('accepted');
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const audit = stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { audit: Record<string, unknown> });
+    expect(audit).toEqual([
+      {
+        audit: expect.objectContaining({
+          key: 'cli',
+          route: '/v1/events',
+          customer,
+          status: 200,
+          result: '1 accepted',
+        }),
+      },
+    ]);
+    expect(stdout).not.toContain(key);
+  } finally {
+    child.kill('SIGKILL');
+  }
+}, 60_000);
 
 test('Temporal stopped: 503 with Retry-After and nothing applied; back: the retry applies, and nothing from before is lost', async () => {
   const before = Array.from({ length: 5 }, () => `out-${uid()}`);

@@ -8,7 +8,15 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { JourneyClient } from '../../src/client';
 import { parseConfig } from '../../src/config';
-import { createIngestServer, hashApiKey, type AuditLine, type IngestServer } from '../../src/http';
+import { createLinkToken, deliveryTags } from '../../activities';
+import {
+  createIngestServer,
+  hashApiKey,
+  type AuditLine,
+  type IngestServer,
+  type IngestServerOptions,
+} from '../../src/http';
+import { newWebhookSecret, svixHeaders, twilioSignature } from '../../src/testing/webhook-signing';
 import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing/all';
 import { abandonedCart } from '../../workflows/abandoned-cart';
 import { reactivation } from '../../workflows/reactivation';
@@ -54,6 +62,7 @@ const cart = (cartId: string) => ({ cartId, items: ['Tea'], url: `https://shop.e
 /** An ingest server for one test's run, with its audit lines. */
 async function withServer<T>(
   fn: (s: { server: IngestServer; api: Api; audit: AuditLine[]; journeys: JourneyClient }) => Promise<T>,
+  webhooks?: IngestServerOptions['webhooks'],
 ): Promise<T> {
   return t.run(async ({ journeys }) => {
     const audit: AuditLine[] = [];
@@ -65,6 +74,7 @@ async function withServer<T>(
       audit: (line) => audit.push(line),
       onError: () => undefined,
       dashboard: { sourceDir: path.resolve(__dirname, '../../workflows') },
+      webhooks,
     });
     try {
       return await fn({ server, api: api(server.url), audit, journeys });
@@ -539,6 +549,69 @@ test('OpenAPI, the reference page, health and readiness answer without a key; th
     expect((await api('GET', '/dashboard/', { key: KEYS.events })).status).toBe(403);
     expect((await api('GET', '/v2/nothing', { key: null })).json.type).toBe('/problems/not-found');
   });
+});
+
+test('one server for everything inbound: signed provider webhooks and links, no API key; forged ones change nothing', async () => {
+  const resendSecret = newWebhookSecret();
+  const authToken = 'twilio-auth-token-for-the-test';
+  const linkSecret = 'a-link-secret-of-at-least-32-characters';
+  const phones = new Map<string, string>();
+  await withServer(
+    async ({ server, journeys }) => {
+      const a = `wh-${uid()}`;
+      const bounce = JSON.stringify({
+        type: 'email.bounced',
+        data: {
+          email_id: `em-${uid()}`,
+          tags: deliveryTags({ journey: 'abandoned-cart', customerId: a, key: 'k', step: 'reminder-email' }),
+          bounce: { message: 'mailbox does not exist' },
+        },
+      });
+      const forged = await fetch(`${server.url}/webhooks/resend`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...svixHeaders(newWebhookSecret(), bounce) },
+        body: bounce,
+      });
+      expect(forged.status).toBe(401);
+      expect((await journeys.contacts.get(a)).suppressed.email).toBeUndefined();
+      const signed = await fetch(`${server.url}/webhooks/resend`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...svixHeaders(resendSecret, bounce) },
+        body: bounce,
+      });
+      expect(signed.status).toBe(200);
+      expect((await journeys.contacts.get(a)).suppressed.email?.reason).toBe('bounced');
+
+      const b = `wh-${uid()}`;
+      phones.set('+14155550123', b);
+      const params = { From: '+14155550123', Body: 'STOP', MessageSid: `SM${uid()}` };
+      const url = `${server.url}/webhooks/twilio/inbound`;
+      const stop = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': twilioSignature(authToken, url, params),
+        },
+        body: new URLSearchParams(params).toString(),
+      });
+      expect(stop.status).toBe(200);
+      expect((await journeys.contacts.get(b)).suppressed.sms?.reason).toBe('stopped');
+
+      const c = `wh-${uid()}`;
+      const token = createLinkToken(linkSecret, { action: 'unsubscribe', customerId: c, channel: 'email' });
+      expect((await fetch(`${server.url}/unsubscribe?token=${token}`)).status).toBe(200); // asks only
+      expect((await journeys.contacts.get(c)).channels.email).toBeUndefined();
+      expect((await fetch(`${server.url}/unsubscribe?token=${token}x`, { method: 'POST' })).status).toBe(400);
+      expect((await fetch(`${server.url}/unsubscribe?token=${token}`, { method: 'POST' })).status).toBe(200);
+      expect((await journeys.contacts.get(c)).channels.email).toBe('unsubscribed');
+    },
+    {
+      resend: { webhookSecret: resendSecret },
+      twilio: { authToken },
+      links: { secret: linkSecret },
+      customerByPhone: (phone) => phones.get(phone),
+    },
+  );
 });
 
 test('close() drains: a request in flight when the server closes is answered, and a new one is refused', async () => {
