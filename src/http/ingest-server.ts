@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Client } from '@temporalio/client';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
@@ -181,14 +181,18 @@ export async function createIngestServer(options: IngestServerOptions): Promise<
         `The body is over ${config.serve.maxBodyBytes} bytes (serve.maxBodyBytes).`,
       ),
     );
-  const streamed = bodyLimit({ maxSize: config.serve.maxBodyBytes, onError: tooLarge });
-  app.use('*', async (c, next) => {
+  const streamed: MiddlewareHandler<IngestEnv> = bodyLimit({
+    maxSize: config.serve.maxBodyBytes,
+    onError: tooLarge,
+  });
+  const limitBody: MiddlewareHandler<IngestEnv> = async (c, next) => {
     const headers = c.env.incoming.headers;
     if (headers['transfer-encoding'] !== undefined) return streamed(c, next);
     if (Number(headers['content-length'] ?? 0) > config.serve.maxBodyBytes) return tooLarge();
     await next();
     return undefined;
-  });
+  };
+  app.use('*', limitBody);
 
   app.get('/healthz', (c) => c.json({ status: 'alive' }));
   app.get('/readyz', async (c) => {
