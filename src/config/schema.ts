@@ -163,7 +163,10 @@ export const eventsSchema = z
 /**
  * What an API key of `journeys serve` may do. `events:write` emits events (and Segment calls);
  * `journeys:write` enrols and exits; `journeys:read` reads a run's state; `contacts:*` reads and changes
- * contacts; `dashboard:read` opens the dashboard.
+ * contacts (and `contacts:write` is needed, besides `events:write`, to send a consent event such as
+ * `subscription.confirmed`); `deliveries:write` lets a key send delivery events itself (`email.bounced`,
+ * `sms.stop`, … which otherwise come only from signed provider webhooks); `dashboard:read` opens the
+ * dashboard.
  */
 export const API_SCOPES = [
   'events:write',
@@ -171,6 +174,7 @@ export const API_SCOPES = [
   'journeys:write',
   'contacts:read',
   'contacts:write',
+  'deliveries:write',
   'dashboard:read',
 ] as const;
 export type ApiScope = (typeof API_SCOPES)[number];

@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { HttpBindings } from '@hono/node-server';
 import type { JourneyClient } from '../client';
 import type { ApiScope, ServeConfig } from '../config';
+import { consentEvents, deliveryEvents } from '../events';
 import type { JourneyDefinition } from '../journey';
 import { findApiKey, presentedKey, type ApiKey } from './api-keys';
 import { problemOf } from './error-problems';
@@ -77,6 +78,39 @@ export function requireScope(
     await next();
     return undefined;
   };
+}
+
+/**
+ * The scope an event type needs besides `events:write`. A consent event (`subscription.confirmed`) changes
+ * what the customer agreed to, as `POST /v1/contacts/{id}/resubscribe` does: `contacts:write`. A delivery
+ * event (`email.bounced`, `sms.stop`, …) normally comes from a provider's signed webhook; a key posting them
+ * itself (another ESP's webhooks, relayed) needs `deliveries:write`.
+ */
+export function eventScope(type: string): ApiScope | undefined {
+  if (consentEventTypes.has(type)) return 'contacts:write';
+  if (deliveryEventTypes.has(type)) return 'deliveries:write';
+  return undefined;
+}
+const consentEventTypes: ReadonlySet<string> = new Set(consentEvents.map((e) => e.name));
+const deliveryEventTypes: ReadonlySet<string> = new Set(deliveryEvents.map((e) => e.name));
+
+/** Each event type the caller's key may not send: where it is (`pathOf`), the scope it needs. */
+export function eventScopeIssues(
+  key: ApiKey,
+  types: readonly unknown[],
+  pathOf: (i: number) => string,
+): { path: string; message: string }[] {
+  return types.flatMap((type, i) => {
+    const scope = typeof type === 'string' ? eventScope(type) : undefined;
+    return scope && !key.scopes.includes(scope)
+      ? [
+          {
+            path: pathOf(i),
+            message: `"${String(type)}" events need the scope "${scope}", which API key "${key.id}" lacks`,
+          },
+        ]
+      : [];
+  });
 }
 
 /** The body as JSON, or the 400/415 problem to answer with. */

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
@@ -150,17 +150,7 @@ export async function createIngestServer(options: IngestServerOptions): Promise<
     onError: options.onError ?? ((error, where) => console.error(`journeys serve: ${where}:`, error)),
   };
 
-  let inFlight = 0;
-  let drained: (() => void) | undefined;
   const app = new Hono<IngestEnv>();
-  app.use('*', async (c, next) => {
-    inFlight++;
-    try {
-      await next();
-    } finally {
-      if (--inFlight === 0) drained?.();
-    }
-  });
   // nosniff, no framing, no referrer: on every answer (the dashboard and the link pages set their own CSP).
   app.use('*', secureHeaders({ contentSecurityPolicy: undefined, crossOriginResourcePolicy: false }));
   if (config.serve.cors)
@@ -285,6 +275,19 @@ export async function createIngestServer(options: IngestServerOptions): Promise<
     server.once('error', reject);
     server.listen(options.port ?? config.serve.port, options.host ?? config.serve.host, () => resolve());
   });
+  // A request is in flight from its arrival until its answer is written out (not when the handler returns:
+  // the adapter writes after that), so close() never cuts an answer off. While closing, answers say
+  // `Connection: close`, and requests already on an open connection are still answered.
+  let inFlight = 0;
+  let closingNow = false;
+  let drained: (() => void) | undefined;
+  server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+    inFlight++;
+    if (closingNow) res.setHeader('connection', 'close');
+    res.once('close', () => {
+      if (--inFlight === 0 && closingNow) drained?.();
+    });
+  });
   const address = server.address() as AddressInfo;
   const host = address.address.includes(':') ? `[${address.address}]` : address.address;
   base = `http://${host}:${address.port}`;
@@ -298,13 +301,14 @@ export async function createIngestServer(options: IngestServerOptions): Promise<
     },
     close: () =>
       (closing ??= (async () => {
+        closingNow = true;
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeIdleConnections();
         if (inFlight > 0)
           await Promise.race([
             new Promise<void>((resolve) => (drained = resolve)),
             new Promise<void>((resolve) => setTimeout(resolve, options.drainMs ?? 10_000).unref()),
           ]);
+        // Every answer is out (or drainMs is over): the connections left are idle or stuck.
         server.closeAllConnections();
         await stopped;
         if (!options.client) await journeys.close();

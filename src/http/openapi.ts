@@ -196,7 +196,8 @@ export function createOpenApiDocument(source: OpenApiSource): Schema {
           summary: `Emit one event, or a batch of up to ${source.serve.maxBatch}`,
           description:
             'Every event is checked (type, customer, data, at) before any is applied: one invalid event is a 400 naming its fields and nothing is applied. ' +
-            'Then each is routed as `emit` does. Safe to retry: an id already applied answers `duplicate`.',
+            'Then each is routed as `emit` does. Safe to retry: an id already applied answers `duplicate`. ' +
+            'A consent event (`subscription.confirmed`) also needs the scope `contacts:write`, a delivery event (`email.bounced`, `sms.stop`, …) `deliveries:write`: else 403, nothing applied.',
           parameters: [
             {
               name: 'Idempotency-Key',

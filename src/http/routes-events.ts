@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Hono } from 'hono';
 import type { Delivery, JourneyClient } from '../client';
 import { EventValidationError, isJourneyError } from '../errors';
-import { answer, readJson, requireScope, type IngestContext, type IngestEnv } from './ingest-context';
+import {
+  answer,
+  eventScopeIssues,
+  readJson,
+  requireScope,
+  type IngestContext,
+  type IngestEnv,
+} from './ingest-context';
 import { problem, problemResponse } from './problem';
 import { createSeenEvents } from './seen-events';
 
@@ -125,6 +132,12 @@ export function eventRoutes(app: Hono<IngestEnv>, ctx: IngestContext): void {
     // An event without an id gets one: from the request's Idempotency-Key (a retry of the request is then
     // the same events), else a random one (a retry would be new events: send ids).
     const idempotencyKey = c.req.header('idempotency-key');
+    if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,150}$/.test(idempotencyKey))
+      return problemResponse(
+        problem('invalid-request', 'The Idempotency-Key header must be 1 to 150 visible ASCII characters.', {
+          issues: [{ path: 'Idempotency-Key', message: '1 to 150 visible ASCII characters' }],
+        }),
+      );
     const events = (list as EventBody[]).map(
       (e, i) =>
         ({
@@ -132,6 +145,17 @@ export function eventRoutes(app: Hono<IngestEnv>, ctx: IngestContext): void {
           id: e.id !== undefined ? e.id : idempotencyKey ? `${idempotencyKey}:${i}` : randomUUID(),
         }) as EventBody & { id: string },
     );
+    const refused = eventScopeIssues(
+      c.get('key'),
+      events.map((e) => e.type),
+      (i) => (batch ? `events.${i}.type` : 'type'),
+    );
+    if (refused.length > 0)
+      return problemResponse(
+        problem('forbidden', `Nothing was applied: ${refused.map((r) => r.message).join('; ')}.`, {
+          issues: refused,
+        }),
+      );
     const customers = new Set(
       events.map((e) => (typeof e.customer === 'string' ? e.customer : (e.customer as { id?: string })?.id)),
     );

@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import type { Hono } from 'hono';
 import { isTimeZone } from '../contact';
 import { idProblem } from '../journey';
-import { answer, readJson, requireScope, type IngestContext, type IngestEnv } from './ingest-context';
+import {
+  answer,
+  eventScopeIssues,
+  readJson,
+  requireScope,
+  type IngestContext,
+  type IngestEnv,
+} from './ingest-context';
 import { problem, problemResponse } from './problem';
 import { checkEvents, createEventApplier, isObject, type EventResult } from './routes-events';
 
@@ -107,7 +114,13 @@ export function segmentRoutes(app: Hono<IngestEnv>, ctx: IngestContext, onIdenti
               issues: [{ path: prefix(p.index), message: p.why }],
             };
           } else if (p.kind === 'track') {
-            const issues = await checkEvents(ctx.journeys, [p.event], () => prefix(p.index));
+            const refused = eventScopeIssues(c.get('key'), [p.event.type], () =>
+              [prefix(p.index), 'event'].filter(Boolean).join('.'),
+            );
+            const issues =
+              refused.length > 0
+                ? refused
+                : await checkEvents(ctx.journeys, [p.event], () => prefix(p.index));
             if (issues.length > 0)
               results[p.index] = {
                 id: p.event.id,

@@ -38,7 +38,7 @@ serve:
       Order Completed: order.placed
       Cart Abandoned: cart.abandoned
   keys:
-    - { id: all, hash: "${hashApiKey(KEYS.all)}", scopes: [events:write, journeys:read, journeys:write, contacts:read, contacts:write, dashboard:read], rate: { perSecond: 1000, burst: 1000 } }
+    - { id: all, hash: "${hashApiKey(KEYS.all)}", scopes: [events:write, journeys:read, journeys:write, contacts:read, contacts:write, deliveries:write, dashboard:read], rate: { perSecond: 1000, burst: 1000 } }
     - { id: events, hash: "${hashApiKey(KEYS.events)}", scopes: [events:write] }
     - { id: reader, hash: "${hashApiKey(KEYS.reader)}", scopes: [journeys:read, dashboard:read] }
     - { id: slow, hash: "${hashApiKey(KEYS.slow)}", scopes: [events:write], rate: { perSecond: 1, burst: 3 } }
@@ -291,6 +291,11 @@ test('retries without event ids: an Idempotency-Key header names the events; a S
     // Without either, each request is new events (the README says: send ids).
     const fresh = await api('POST', '/v1/events', { body });
     expect(fresh.json.results[0].id).not.toBe(first.json.results[0].id);
+    // The header as the OpenAPI document describes it, or a 400 (an event id is at most 200 characters).
+    for (const bad of ['x'.repeat(151), 'two words'])
+      expect(
+        (await api('POST', '/v1/events', { body, headers: { 'idempotency-key': bad } })).json.issues,
+      ).toEqual([{ path: 'Idempotency-Key', message: expect.any(String) }]);
     const call = { type: 'track', event: 'Cart Abandoned', userId: `ik-${uid()}`, properties: cart('k') };
     const s1 = await api('POST', '/v1/segment', { body: call });
     const s2 = await api('POST', '/v1/segment', { body: call });
@@ -447,6 +452,60 @@ test('contacts: read, change the time zone, unsubscribe and resubscribe; bad inp
       (await api('POST', `${contact}/unsubscribe`, { body: { channel: 'email', topic: 'news' } })).status,
     ).toBe(400);
     expect((await api('GET', contact, { key: KEYS.events })).status).toBe(403);
+  });
+});
+
+test('consent and delivery events need their own scopes: an events:write key cannot resubscribe a customer or fake a bounce', async () => {
+  await withServer(async ({ api, journeys }) => {
+    const customer = `sc-${uid()}`;
+    await api('POST', `/v1/contacts/${customer}/unsubscribe`, { body: { channel: 'email' } });
+    const confirm = { type: 'subscription.confirmed', customer, data: { channel: 'email' } };
+    const refused = await api('POST', '/v1/events', { key: KEYS.events, body: confirm });
+    expect(refused.status).toBe(403);
+    expect(refused.json.issues).toEqual([{ path: 'type', message: expect.stringMatching(/contacts:write/) }]);
+    // In a batch: the whole batch is refused, its allowed events included.
+    const mixed = await api('POST', '/v1/events', {
+      key: KEYS.events,
+      body: {
+        events: [
+          { type: 'cart.abandoned', customer, data: cart('k') },
+          { type: 'email.bounced', customer, data: { messageId: 'm-1' } },
+          { type: 'sms.stop', customer, data: {} },
+        ],
+      },
+    });
+    expect(mixed.status).toBe(403);
+    expect(mixed.json.issues.map((i: { path: string }) => i.path)).toEqual([
+      'events.1.type',
+      'events.2.type',
+    ]);
+    expect(mixed.json.issues[0].message).toMatch(/deliveries:write/);
+    // Through Segment (a catalog name is taken as is): that call is invalid, the others apply.
+    const segment = await api('POST', '/v1/segment', {
+      key: KEYS.events,
+      body: {
+        type: 'track',
+        event: 'subscription.confirmed',
+        userId: customer,
+        properties: { channel: 'email' },
+      },
+    });
+    expect(segment.json.results[0]).toMatchObject({
+      status: 'invalid',
+      issues: [{ path: 'event', message: expect.stringMatching(/contacts:write/) }],
+    });
+    expect((await journeys.contacts.get(customer)).channels).toEqual({ email: 'unsubscribed' });
+    await expect(journeys.state(abandonedCart, { customerId: customer, key: 'k' })).rejects.toThrow();
+    // A key with the scopes may.
+    expect((await api('POST', '/v1/events', { body: confirm })).status).toBe(200);
+    expect((await journeys.contacts.get(customer)).channels).toEqual({ email: 'subscribed' });
+    expect(
+      (
+        await api('POST', '/v1/events', {
+          body: { type: 'email.bounced', customer, data: { messageId: 'm-1' } },
+        })
+      ).status,
+    ).toBe(200);
   });
 });
 
@@ -636,6 +695,35 @@ test('close() drains: a request in flight when the server closes is answered, an
     expect(((await res.json()) as { results: unknown[] }).results).toHaveLength(5);
     await closed;
     await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+  });
+});
+
+test('close() under a barrage: every answer the server wrote reaches its caller whole; none is cut off', async () => {
+  await withServer(async ({ server, audit }) => {
+    const customers = Array.from({ length: 40 }, () => `bar-${uid()}`);
+    const requests = customers.map((customer) =>
+      fetch(`${server.url}/v1/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${KEYS.all}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'cart.abandoned', customer, data: cart('k') }),
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as { results: unknown[] } })),
+    );
+    await until(
+      () => Promise.resolve(server.inFlight),
+      (n) => n > 0,
+      5_000,
+    );
+    const closed = server.close();
+    const outcomes = await Promise.allSettled(requests);
+    await closed;
+    // A connection still in the kernel's queue when the server stops listening is reset unread (a caller
+    // retries it; nothing was applied). But each request the server answered must have reached its caller.
+    const answered = new Set(audit.map((line) => line.customer));
+    const lost = customers.filter((c, i) => answered.has(c) && outcomes[i]!.status === 'rejected');
+    expect(lost).toEqual([]);
+    for (const o of outcomes)
+      if (o.status === 'fulfilled') expect(o.value).toMatchObject({ status: 200, body: { results: [{}] } });
+    expect(answered.size).toBeGreaterThan(0);
   });
 });
 
