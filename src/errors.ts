@@ -19,7 +19,9 @@ export type JourneyErrorCode =
   | 'INPUT_INVALID'
   | 'EMIT_INCOMPLETE'
   | 'CLIENT_CLOSED'
-  | 'JOURNEY_UNAVAILABLE';
+  | 'JOURNEY_UNAVAILABLE'
+  | 'KEY_MISSING'
+  | 'PAYLOAD_UNREADABLE';
 
 /** Base class of every error this package throws on purpose. */
 export class JourneyError extends Error {

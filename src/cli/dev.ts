@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { advertiseTimeScale, createJourneyClient, type JourneyClient } from '../client';
-import { assertDistinctPorts, loadConfig, readSecrets } from '../config';
+import { codecServerSettings, dataConverterOf, startCodecServer } from '../codec';
+import { assertDistinctPorts, loadConfig, readSecrets, type JourneysConfig } from '../config';
 import type { SendPolicy } from '../contact';
 import { ConfigError } from '../errors';
 import { deliveryEvents, type AnyEventDefinition } from '../events';
@@ -102,6 +103,11 @@ export async function dev(argv: string[]): Promise<number> {
     cacheDir: config.server.cacheDir,
     log,
   });
+  // With `encryption:` in temporal.yaml every payload is encrypted, and the Web UI still shows them: it
+  // decodes through a codec server started here (its token from the environment, else one for this run).
+  const dataConverter = dataConverterOf(config);
+  const codec = dataConverter ? await startDevCodecServer(config, profile.ip, uiPort) : undefined;
+  if (codec) log(`codec server ${codec.url} (the Web UI decodes payloads through it)`);
   const server = await startLocalServer({
     cli,
     ip: profile.ip,
@@ -109,6 +115,11 @@ export async function dev(argv: string[]): Promise<number> {
     uiPort,
     namespace: profile.namespace,
     dbFile,
+    dataConverter,
+    uiCodecEndpoint: codec?.uiEndpoint,
+  }).catch(async (err: unknown) => {
+    await codec?.close();
+    throw err;
   });
   // Any client of the app connecting to this server starts journeys at this scale too.
   await advertiseTimeScale(server.env.client, timeScale).catch((err: unknown) =>
@@ -127,6 +138,7 @@ export async function dev(argv: string[]): Promise<number> {
   const closeAll = async () => {
     await Promise.allSettled([...closers.map((close) => close()), fakes.close(), profiles.close()]);
     await server.close();
+    await codec?.close();
   };
   try {
     // The app's journeys; in a folder that has none yet, the package's library journeys, said so.
@@ -203,6 +215,10 @@ export async function dev(argv: string[]): Promise<number> {
       `  Temporal  ${server.address} (namespace ${server.namespace})${dbFile ? `, persisted to ${dbFile}` : ', in memory'}`,
     );
     console.log(`  Web UI    ${server.uiUrl}/namespaces/${server.namespace}/workflows`);
+    if (codec)
+      console.log(
+        `  Codec     ${codec.url} (payloads are encrypted with key "${config.encryption?.currentKey}"; the Web UI decodes through it)`,
+      );
     console.log(`  Dashboard ${dashboard.url} (maps, funnels, paths, uplift)`);
     console.log(
       `  Fakes     Resend ${fakes.resend.url}  Twilio ${fakes.twilio.url}  webhooks in at ${webhooks.url}`,
@@ -254,6 +270,28 @@ export async function dev(argv: string[]): Promise<number> {
   } finally {
     await closeAll();
   }
+}
+
+/**
+ * The codec server of `journeys dev`: on the profile's address and a free port, the Web UI's origins
+ * allowed. The Web UI of the dev server sends
+ * no Authorization header, so its endpoint carries the token as a path segment.
+ */
+async function startDevCodecServer(config: JourneysConfig, ip: string, uiPort: number) {
+  const settings = codecServerSettings(config, {
+    ...process.env,
+    [config.encryption!.codecServer.tokenEnv]:
+      process.env[config.encryption!.codecServer.tokenEnv] || randomBytes(24).toString('hex'),
+  });
+  const host = ip === '0.0.0.0' ? '127.0.0.1' : ip;
+  const origins = [
+    ...settings.origins,
+    `http://${host}:${uiPort}`,
+    `http://localhost:${uiPort}`,
+    `http://127.0.0.1:${uiPort}`,
+  ];
+  const server = await startCodecServer({ ...settings, origins, host, port: 0 });
+  return { ...server, uiEndpoint: `${server.url}/${settings.token}` };
 }
 
 function describe(m: OutboxMessage): string {

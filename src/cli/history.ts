@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { connectTemporal } from '../client';
+import { dataConverterOf } from '../codec';
 import { loadConfig } from '../config';
 import {
   describeOutcome,
@@ -19,7 +20,8 @@ const DEFAULT_DIR = path.join('test', 'histories');
 /**
  * `journeys history export <workflowId> [--run-id R] [--out FILE|DIR]` or
  * `journeys history export --journey NAME --last N [--out DIR]`: histories as Temporal's JSON, from the
- * server `temporal.yaml` points at, into `test/histories/` by default.
+ * server `temporal.yaml` points at, into `test/histories/` by default. As the server stores them: encrypted
+ * payloads stay encrypted (safe to commit), and `journeys replay` reads them with the config's keys.
  */
 export async function historyExport(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags(argv, {
@@ -76,6 +78,8 @@ export async function replay(argv: string[]): Promise<number> {
     last: { type: 'string' },
   });
   const workflowsPath = appWorkflowsPath(values.workflows);
+  // Encrypted histories (exported as the server stores them) are read with temporal.yaml's keys.
+  const dataConverter = dataConverterOf(loadConfig());
   quietRuntime('ERROR'); // a diverging history is reported below, once, instead of as a worker warning
   let outcomes;
   if (values['from-server']) {
@@ -84,12 +88,16 @@ export async function replay(argv: string[]): Promise<number> {
     try {
       outcomes = await replayFromServer(connected.client, values.journey, Number(values.last ?? '10'), {
         workflowsPath,
+        dataConverter,
       });
     } finally {
       await connected.close();
     }
   } else {
-    outcomes = await replayHistories(positionals.length > 0 ? positionals : [DEFAULT_DIR], { workflowsPath });
+    outcomes = await replayHistories(positionals.length > 0 ? positionals : [DEFAULT_DIR], {
+      workflowsPath,
+      dataConverter,
+    });
   }
   for (const outcome of outcomes) console.log(describeOutcome(outcome));
   const failed = outcomes.filter((o) => !o.ok).length;

@@ -8,6 +8,8 @@ import { preview } from './preview';
 import { report } from './report';
 import { segment } from './segment';
 import { historyExport, replay } from './history';
+import { codecServer } from './codec';
+import { forget } from './forget';
 import { keys, openapi, serve } from './serve';
 import { setup } from './setup';
 
@@ -26,6 +28,14 @@ Usage:
       Print the OpenAPI 3.1 document \`journeys serve\` answers.
   journeys keys create <id> --scopes events:write,journeys:read,...
       A new API key (shown once) and its hash for serve.keys in temporal.yaml.
+  journeys keys encryption <key-id>
+      A new payload encryption key (shown once) and its entry for encryption.keys in temporal.yaml.
+  journeys codec-server [--port N] [--host H]
+      Temporal's remote codec (POST /encode, /decode) with temporal.yaml's keys, for the Web UI and
+      \`temporal workflow show --codec-endpoint URL --codec-auth "Bearer TOKEN"\`.
+  journeys forget <customerId> [--database URL] [--yes]
+      Erase a customer: end and delete their runs, contact and inbox, delete their profile rows;
+      prints what was removed.
   journeys setup
       Find or install the Temporal CLI and the time-skipping test server into the cache.
   journeys enroll <journey> --from <customers.csv> [--concurrency N] [--workflows PATH]
@@ -99,6 +109,10 @@ async function main(argv: string[]): Promise<number> {
       return openapi(rest);
     case 'keys':
       return keys(rest);
+    case 'codec-server':
+      return codecServer(rest);
+    case 'forget':
+      return forget(rest);
     case 'setup':
       await setup();
       return 0;

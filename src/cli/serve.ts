@@ -8,6 +8,7 @@ import {
   packageVersion,
 } from '../http';
 import { parseFlags, portFlag } from './args';
+import { newEncryptionKey } from './codec';
 import { loadJourneysModule } from './journeys-module';
 
 /**
@@ -69,8 +70,11 @@ export function openapi(argv: string[]): number {
 export function keys(argv: string[]): number {
   const { values, positionals } = parseFlags(argv, { scopes: { type: 'string' } });
   const [verb, id] = positionals;
+  if (verb === 'encryption' && id && /^[A-Za-z0-9._:-]{1,64}$/.test(id)) return newEncryptionKey(id);
   if (verb !== 'create' || !id || !values.scopes) {
-    console.error(`Usage: journeys keys create <id> --scopes ${API_SCOPES.join(',')}`);
+    console.error(
+      `Usage: journeys keys create <id> --scopes ${API_SCOPES.join(',')}\n       journeys keys encryption <key-id>`,
+    );
     return 2;
   }
   const scopes = values.scopes

@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import { dataConverterOf } from '../codec';
 import { connectionOptionsOf, type JourneysConfig } from '../config';
 
 /** A Temporal client connected per `temporal.yaml`, with the connection to close. */
@@ -7,7 +8,10 @@ export interface ConnectedClient {
   close(): Promise<void>;
 }
 
-/** Connects to the profile's Temporal (address, namespace, mTLS or API key). */
+/**
+ * Connects to the profile's Temporal (address, namespace, mTLS or API key), with the data converter the
+ * config asks for (encrypting payloads when it has `encryption:`).
+ */
 export async function connectTemporal(config: JourneysConfig): Promise<ConnectedClient> {
   const settings = connectionOptionsOf(config);
   const connection = await Connection.connect({
@@ -16,7 +20,7 @@ export async function connectTemporal(config: JourneysConfig): Promise<Connected
     apiKey: settings.apiKey,
   });
   return {
-    client: new Client({ connection, namespace: settings.namespace }),
+    client: new Client({ connection, namespace: settings.namespace, dataConverter: dataConverterOf(config) }),
     close: () => connection.close(),
   };
 }

@@ -23,6 +23,7 @@ import { connectTemporal, type ConnectedClient } from './connect';
 import { createContacts, type Contacts } from './contacts';
 import type { CustomerInput } from './customer';
 import { checkEvent, emitEvent, type Delivery, type EmitResult } from './emit';
+import { forgetCustomer, type ForgetOptions, type ForgetReport } from './forget';
 import { createEnroll } from './enroll';
 import type { EnrollManyBadRow, EnrollManyItem, EnrollManyOptions, EnrollManySummary } from './enroll-many';
 import { createEventTime } from './event-time';
@@ -156,6 +157,12 @@ export interface JourneyClient<TEvents extends AnyEventDefinition = any> {
   state(journey: JourneyRef, target: JourneyTarget, options?: StateOptions): Promise<JourneyState>;
   /** The workflow id of a customer's run of a journey. */
   workflowId(journey: JourneyRef, target: JourneyTarget): string;
+  /**
+   * Erases a customer (the right to be forgotten): ends and deletes every run of theirs, their inbox and
+   * contact, with their histories, and their profile rows when `profiles` is given; reports what was
+   * removed. See README, "Encrypting customer data".
+   */
+  forget(customerId: string, options?: ForgetOptions): Promise<ForgetReport>;
   /** The customers' contact entities: consent, time zone, what the send gate decided. */
   readonly contacts: Contacts;
   /** The underlying Temporal client. */
@@ -302,6 +309,7 @@ export async function createJourneyClient<
     checkEvent: open(async (input: unknown) => (await checkEvent(emitContext, input)).event),
     exit: open((ref, target) => runs.exit(definitionOf(ref), target)),
     state: open((ref, target, stateOptions) => runs.state(definitionOf(ref), target, stateOptions)),
+    forget: open((customerId, forgetOptions) => forgetCustomer(client, customerId, forgetOptions)),
     async close() {
       if (closed) return;
       closed = true;

@@ -29,6 +29,8 @@ export type {
 export type { ExitTarget, StateOptions } from './runs';
 export { checkId } from './ids';
 export { connectTemporal } from './connect';
+export { forgetCustomer } from './forget';
+export type { ForgetOptions, ForgetReport, ForgettableProfiles } from './forget';
 export { contactPatchSchema, createContacts } from './contacts';
 export type { Contacts } from './contacts';
 export type { ConnectedClient } from './connect';

@@ -10,11 +10,12 @@
  */
 export { loadConfig, parseConfig, userCacheDir } from './load-config';
 export type { LoadConfigOptions } from './load-config';
-export { API_SCOPES, apiKeySchema, configSchema, serveSchema } from './schema';
+export { API_SCOPES, apiKeySchema, configSchema, encryptionSchema, serveSchema } from './schema';
 export type {
   ApiKeyConfig,
   ApiScope,
   ServeConfig,
+  EncryptionConfig,
   EventsConfig,
   JourneysConfig,
   JourneysConfigInput,

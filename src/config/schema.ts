@@ -247,6 +247,46 @@ export const serveSchema = z
   .strict();
 export type ServeConfig = z.output<typeof serveSchema>;
 
+/**
+ * Payload encryption (README, "Encrypting customer data"): the key new payloads are encrypted with, and every
+ * key that may still be needed to read (each a 32-byte key, base64 or hex, in the variable `env` names). The
+ * codec server, for the Web UI and the CLI: where it listens, the variable holding its bearer token, and the
+ * browser origins (the Web UI's) allowed to call it.
+ */
+export const encryptionSchema = z
+  .object({
+    currentKey: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'a key id: 1 to 64 letters, digits or . _ : -'),
+    keys: z
+      .array(
+        z
+          .object({
+            id: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'a key id: 1 to 64 letters, digits or . _ : -'),
+            env: z.string().min(1),
+          })
+          .strict(),
+      )
+      .min(1),
+    codecServer: z
+      .object({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: port.default(8788),
+        tokenEnv: z.string().min(1).default('JOURNEYS_CODEC_TOKEN'),
+        origins: z.array(z.string().min(1)).default([]),
+      })
+      .strict()
+      .default({ host: '127.0.0.1', port: 8788, tokenEnv: 'JOURNEYS_CODEC_TOKEN', origins: [] }),
+  })
+  .strict()
+  .refine((e) => e.keys.some((k) => k.id === e.currentKey), {
+    message: 'currentKey must be one of the ids in keys',
+    path: ['currentKey'],
+  })
+  .refine((e) => new Set(e.keys.map((k) => k.id)).size === e.keys.length, {
+    message: 'each key id appears once',
+    path: ['keys'],
+  });
+export type EncryptionConfig = z.output<typeof encryptionSchema>;
+
 export const configSchema = z
   .object({
     /** Which entry of `profiles` to connect with; `JOURNEYS_PROFILE` overrides it. */
@@ -311,6 +351,8 @@ export const configSchema = z
       requestTimeout: '10 seconds',
       segment: { events: {} },
     }),
+    /** Payload encryption and the codec server; off when absent. */
+    encryption: encryptionSchema.optional(),
     /** How events are checked and ordered (README, "How events are ordered"). */
     events: eventsSchema.default({
       orderWindow: '2 seconds',

@@ -54,6 +54,8 @@ export function problemOf(
       case 'JOURNEY_UNAVAILABLE':
       case 'PROVIDER_REJECTED':
       case 'PROVIDER_UNAVAILABLE':
+      case 'KEY_MISSING':
+      case 'PAYLOAD_UNREADABLE':
         break; // the server's own trouble (unavailability is answered above): a 500
     }
   }

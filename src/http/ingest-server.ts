@@ -10,6 +10,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import { createJourneyClient, type JourneyClient, type JourneyRef } from '../client';
+import { codecRoutes, codecServerSettings, type CodecRoutesOptions } from '../codec';
 import { loadConfig, type ApiKeyConfig, type JourneysConfig } from '../config';
 import { consentEvents, deliveryEvents, type AnyEventDefinition } from '../events';
 import { toMs, type Duration, type JourneyDefinition } from '../journey';
@@ -56,6 +57,11 @@ export interface IngestServerOptions {
   readonly onError?: (error: unknown, where: string) => void;
   /** How long `close()` waits for requests in flight (default 10 s). */
   readonly drainMs?: number;
+  /**
+   * The codec server under `/codec` (`…/codec/encode`, `…/codec/decode`, bearer token): by default when
+   * temporal.yaml has `encryption:` and its `codecServer.tokenEnv` is set. `false`: none.
+   */
+  readonly codec?: CodecRoutesOptions | false;
 }
 
 export interface IngestServer {
@@ -176,6 +182,7 @@ export async function createIngestServer(options: IngestServerOptions): Promise<
     onError: tooLarge,
   });
   const limitBody: MiddlewareHandler<IngestEnv> = async (c, next) => {
+    if (c.req.path.startsWith('/codec/')) return next(); // a page of payloads: the codec routes' own limit
     const headers = c.env.incoming.headers;
     if (headers['transfer-encoding'] !== undefined) return streamed(c, next);
     if (Number(headers['content-length'] ?? 0) > config.serve.maxBodyBytes) return tooLarge();
@@ -207,6 +214,13 @@ export async function createIngestServer(options: IngestServerOptions): Promise<
     c.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'");
     return c.html(apiReferencePage(openapi));
   });
+
+  const codec =
+    options.codec ??
+    (config.encryption && process.env[config.encryption.codecServer.tokenEnv]
+      ? codecServerSettings(config)
+      : undefined);
+  if (codec) app.route('/codec', codecRoutes(codec));
 
   eventRoutes(app, ctx);
   segmentRoutes(app, ctx, options.onIdentify);

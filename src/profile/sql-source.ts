@@ -53,6 +53,11 @@ export interface SqlProfileSource extends ProfileSource {
   closeComplaint(complaintId: string, at?: Instant): Promise<void>;
   /** Sets `lastActiveAt` (default now), earlier or later than before: tests use it to make a customer idle. */
   recordActivity(customerId: string, at?: Instant): Promise<void>;
+  /**
+   * Deletes the customer and every row about them (orders and their items, invoices, promo codes,
+   * reviews, complaints) in one statement, so nothing is left half-erased; returns the rows deleted by table.
+   */
+  forgetCustomer(customerId: string): Promise<Record<string, number>>;
 }
 
 /** The columns `upsertCustomer` may update; a constant map, so no caller text ever reaches the SQL. */
@@ -186,6 +191,25 @@ export function createSqlProfileSource(db: SqlQueryable): SqlProfileSource {
       throw new Error(
         `Could not draw a unique ${campaign} promo code for ${customerId} in ${codeAttempts} tries.`,
       );
+    },
+
+    async forgetCustomer(customerId) {
+      // One statement: foreign keys are checked at its end, when every row of the customer is gone.
+      const { rows } = await db.query<Record<string, number | string>>(
+        `WITH order_items AS (DELETE FROM order_items WHERE order_id IN (SELECT id FROM orders WHERE customer_id = $1) RETURNING 1),
+              orders AS (DELETE FROM orders WHERE customer_id = $1 RETURNING 1),
+              invoices AS (DELETE FROM invoices WHERE customer_id = $1 RETURNING 1),
+              promo_codes AS (DELETE FROM promo_codes WHERE customer_id = $1 RETURNING 1),
+              reviews AS (DELETE FROM reviews WHERE customer_id = $1 RETURNING 1),
+              complaints AS (DELETE FROM complaints WHERE customer_id = $1 RETURNING 1),
+              customers AS (DELETE FROM customers WHERE id = $1 RETURNING 1)
+         SELECT (SELECT count(*) FROM customers) AS customers, (SELECT count(*) FROM orders) AS orders,
+                (SELECT count(*) FROM order_items) AS order_items, (SELECT count(*) FROM invoices) AS invoices,
+                (SELECT count(*) FROM promo_codes) AS promo_codes, (SELECT count(*) FROM reviews) AS reviews,
+                (SELECT count(*) FROM complaints) AS complaints`,
+        [customerId],
+      );
+      return Object.fromEntries(Object.entries(rows[0] ?? {}).map(([table, n]) => [table, Number(n)]));
     },
 
     async upsertCustomer(input) {

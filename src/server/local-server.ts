@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import type { DataConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { journeySearchAttributeKeys } from '../journey';
 import type { FoundBinary } from './find-binary';
@@ -23,6 +24,10 @@ export interface StartLocalServerOptions {
   readonly namespace?: string;
   /** Persist to this SQLite file (WAL); omit for an in-memory server. */
   readonly dbFile?: string;
+  /** The Web UI decodes payloads through this codec server (`--ui-codec-endpoint`). */
+  readonly uiCodecEndpoint?: string;
+  /** The data converter of the environment's client (an encrypting one when temporal.yaml has `encryption:`). */
+  readonly dataConverter?: DataConverter;
 }
 
 /** A running dev server: its address and a client environment connected to it. `close()` stops it. */
@@ -53,10 +58,14 @@ export async function startLocalServer(options: StartLocalServerOptions): Promis
       dbFilename: options.dbFile,
       ui: options.uiPort !== undefined,
       uiPort: options.uiPort,
-      extraArgs: options.dbFile ? [...SQLITE_WAL_ARGS] : [],
+      extraArgs: [
+        ...(options.dbFile ? SQLITE_WAL_ARGS : []),
+        ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
+      ],
       searchAttributes: journeySearchAttributeKeys,
       log: { format: 'pretty', level: 'error' },
     },
+    ...(options.dataConverter && { client: { dataConverter: options.dataConverter } }),
   });
   const address = env.address;
   return {

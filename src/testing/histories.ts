@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { temporal } from '@temporalio/proto';
 import { Worker, type WorkflowBundleOption } from '@temporalio/worker';
@@ -83,6 +84,11 @@ export interface ReplayOptions {
   /** The journeys module to replay against; defaults to `./workflows`. */
   readonly workflowsPath?: string;
   readonly workflowBundle?: WorkflowBundleOption;
+  /**
+   * How the histories' payloads are read: the data converter they were written with (`dataConverterOf(config)`
+   * for encrypted ones; a key they name that it lacks fails that history with an error naming the key).
+   */
+  readonly dataConverter?: DataConverter;
 }
 
 interface LoadedHistory {
@@ -172,11 +178,15 @@ async function replayLoaded(
   if (histories.length === 0) return [];
   quietRuntime();
   const workflowBundle =
-    options.workflowBundle ?? (await bundleJourneys(options.workflowsPath ?? path.resolve('workflows')));
+    options.workflowBundle ??
+    (await bundleJourneys(options.workflowsPath ?? path.resolve('workflows'), {
+      failureConverterPath: options.dataConverter?.failureConverterPath,
+    }));
   const outcomes: ReplayOutcome[] = [];
   // Each run replays under its own workflow id (a journey checks that its id matches its customer), so
   // histories of one workflow id (several runs) go in separate rounds.
-  for (const round of rounds(histories)) await replayRound(workflowBundle, round, outcomes);
+  for (const round of rounds(histories))
+    await replayRound(workflowBundle, options.dataConverter, round, outcomes);
   return outcomes;
 }
 
@@ -193,12 +203,13 @@ function rounds(histories: readonly LoadedHistory[]): LoadedHistory[][] {
 
 async function replayRound(
   workflowBundle: WorkflowBundleOption,
+  dataConverter: DataConverter | undefined,
   histories: readonly LoadedHistory[],
   outcomes: ReplayOutcome[],
 ): Promise<void> {
   const byId = new Map(histories.map((h) => [h.workflowId, h]));
   const results = Worker.runReplayHistories(
-    { workflowBundle, replayName: 'journeys-replay' },
+    { workflowBundle, replayName: 'journeys-replay', dataConverter },
     histories.map((h) => ({ workflowId: h.workflowId, history: h.history })),
   );
   for await (const result of results) {

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
+import type { DataConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { OPEN_POLICY, type ChannelSender, type TemplatesInput } from '../../activities';
@@ -47,6 +48,11 @@ export interface JourneyTestEnvironmentOptions {
   readonly activities?: (run: { journeys: JourneyClient; taskQueue: string }) => object;
   /** Where binaries are cached; defaults to the per-user cache (`JOURNEYS_CACHE_DIR`, else the XDG cache folder). */
   readonly cacheDir?: string;
+  /**
+   * How payloads are written, for the environment's client and every run's worker: e.g.
+   * `encryptingDataConverter(staticKeyRing(…))` or `dataConverterOf(config)` to test journeys encrypted.
+   */
+  readonly dataConverter?: DataConverter;
 }
 
 /** One test's worker, on its own task queue, and a journey client routed to it. */
@@ -137,6 +143,7 @@ export async function createJourneyTestEnvironment(
 ): Promise<JourneyTestEnvironment> {
   quietRuntime();
   const kind = options.server ?? 'time-skipping';
+  const dataConverter = options.dataConverter;
   const binary = await testBinary(kind, options.cacheDir);
   const executable = binary.path
     ? { type: 'existing-path' as const, path: binary.path }
@@ -149,14 +156,20 @@ export async function createJourneyTestEnvironment(
             searchAttributes: journeySearchAttributeKeys,
             log: { format: 'pretty', level: 'error' },
           },
+          ...(dataConverter && { client: { dataConverter } }),
         })
-      : TestWorkflowEnvironment.createTimeSkipping({ server: { executable } }),
+      : TestWorkflowEnvironment.createTimeSkipping({
+          server: { executable },
+          ...(dataConverter && { client: { dataConverter } }),
+        }),
   );
   if (kind === 'time-skipping') await registerSearchAttributes(env.connection, env.namespace ?? 'default');
   const fakes = await startProviderFakes();
   const workflowBundle =
     options.workflowBundle ??
-    (await bundleJourneys(options.workflowsPath ?? path.resolve('workflows')).catch(async (err: unknown) => {
+    (await bundleJourneys(options.workflowsPath ?? path.resolve('workflows'), {
+      failureConverterPath: dataConverter?.failureConverterPath,
+    }).catch(async (err: unknown) => {
       await Promise.all([env.teardown(), fakes.close()]);
       throw err;
     }));
@@ -225,6 +238,7 @@ export async function createJourneyTestEnvironment(
         connection: env.nativeConnection,
         taskQueue,
         workflowBundle,
+        dataConverter,
         activities: { ...activities, ...options.activities?.({ journeys: client, taskQueue }) },
       });
       try {

@@ -56,6 +56,7 @@ const ENTRIES = [
   'reporting',
   'map',
   'dashboard',
+  'codec',
 ];
 const PACKAGE_ALIASES: Record<string, string> = Object.fromEntries([
   ['temporal-journeys$', path.join(SDK_ROOT, 'index')] as const,
@@ -64,16 +65,29 @@ const PACKAGE_ALIASES: Record<string, string> = Object.fromEntries([
 
 const bundles = new Map<string, Promise<{ code: string }>>();
 
+/** How a bundle converts values: the failure converter of an encrypting data converter, when there is one. */
+export interface BundleJourneysOptions {
+  /** `dataConverter.failureConverterPath` of the worker that runs the bundle (see `dataConverterOf`). */
+  readonly failureConverterPath?: string;
+}
+
 /**
- * Bundles the journeys once per process (per path), with the SDK's own workflows, and reuses the bundle for
- * every worker created after. Call it ahead of time to keep bundling off a worker's start.
+ * Bundles the journeys once per process (per path and converter), with the SDK's own workflows, and reuses
+ * the bundle for every worker created after. Call it ahead of time to keep bundling off a worker's start. An
+ * encrypting worker's bundle needs its failure converter (`{ failureConverterPath }` of
+ * `dataConverterOf(config)`), so that failures a journey raises are encoded too.
  */
-export function bundleJourneys(workflowsPath: string): Promise<{ code: string }> {
+export function bundleJourneys(
+  workflowsPath: string,
+  options: BundleJourneysOptions = {},
+): Promise<{ code: string }> {
   const file = resolveModule(path.resolve(workflowsPath));
-  let bundle = bundles.get(file);
+  const cacheKey = `${file}\0${options.failureConverterPath ?? ''}`;
+  let bundle = bundles.get(cacheKey);
   if (!bundle) {
     bundle = bundleWorkflowCode({
       workflowsPath: entryFor(file),
+      failureConverterPath: options.failureConverterPath,
       logger: quietLogger,
       // The entry lives in a temporary folder: resolve packages from where this SDK's are installed too.
       webpackConfigHook: (config) => ({
@@ -85,8 +99,8 @@ export function bundleJourneys(workflowsPath: string): Promise<{ code: string }>
         },
       }),
     });
-    bundles.set(file, bundle);
-    bundle.catch(() => bundles.delete(file));
+    bundles.set(cacheKey, bundle);
+    bundle.catch(() => bundles.delete(cacheKey));
   }
   return bundle;
 }

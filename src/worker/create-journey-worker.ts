@@ -12,7 +12,9 @@ import { createJourneyClient, type JourneyRef } from '../client';
 import type { SqlProfileSource } from '../profile';
 import type { ProfileSource } from '../profile/types';
 import { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { connectTemporal } from '../client';
+import { dataConverterOf } from '../codec';
 import {
   connectionOptionsOf,
   loadConfig,
@@ -61,6 +63,11 @@ export interface JourneyWorkerOptions extends WorkerTuningInput {
    * journey is exported under its workflow type.
    */
   readonly journeys?: Readonly<Record<string, unknown>>;
+  /**
+   * How payloads are written: defaults to `dataConverterOf(config)` (encrypting when temporal.yaml has
+   * `encryption:`). Give the client the same one.
+   */
+  readonly dataConverter?: DataConverter;
 }
 
 /** A worker running journeys. `run()` until SIGINT/SIGTERM (handled by Temporal's runtime), or `shutdown()`. */
@@ -105,8 +112,13 @@ export async function createJourneyWorker(options: JourneyWorkerOptions = {}): P
   const connected =
     options.activities || options.client ? undefined : await connectTemporal(config as JourneysConfig);
   const gateClient = options.client ?? connected?.client;
+  // One data converter for everything the worker writes (encrypting when temporal.yaml says so).
+  const dataConverter = options.dataConverter ?? (config ? dataConverterOf(config) : undefined);
   const workflowBundle =
-    options.workflowBundle ?? (await bundleJourneys(options.workflowsPath ?? workflowsOf(config)));
+    options.workflowBundle ??
+    (await bundleJourneys(options.workflowsPath ?? workflowsOf(config), {
+      failureConverterPath: dataConverter?.failureConverterPath,
+    }));
   const taskQueue = options.taskQueue ?? (config as JourneysConfig).taskQueue;
   // With a SQL profile source and the journeys module, the worker also runs campaign sweeps (plans).
   const refs = Object.values(options.journeys ?? {}).filter(
@@ -127,6 +139,7 @@ export async function createJourneyWorker(options: JourneyWorkerOptions = {}): P
     namespace: namespace ?? 'default',
     taskQueue,
     workflowBundle,
+    dataConverter,
     activities: {
       ...(options.activities ??
         createProviderActivities(config as JourneysConfig, {
@@ -138,7 +151,7 @@ export async function createJourneyWorker(options: JourneyWorkerOptions = {}): P
       ...campaigns,
       // The SDK's own activities, whatever else the worker was given: a run reads the customer's inbox.
       readInbox: createInboxReader({
-        client: gateClient ?? new Client({ connection, namespace: namespace ?? 'default' }),
+        client: gateClient ?? new Client({ connection, namespace: namespace ?? 'default', dataConverter }),
       }),
     },
     // Options over temporal.yaml's `worker:` over our defaults (a cache sized for many sleeping journeys).

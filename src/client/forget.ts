@@ -1,0 +1,105 @@
+import type { Client } from '@temporalio/client';
+import { contactWorkflowId } from '../contact/entity';
+import { JourneyError } from '../errors';
+import { inboxWorkflowId } from '../inbox/definitions';
+import { idProblem } from '../journey';
+
+/** Where a customer's profile rows are, to erase them with their runs (a SQL profile source has this). */
+export interface ForgettableProfiles {
+  forgetCustomer(customerId: string): Promise<Readonly<Record<string, number>>>;
+}
+
+export interface ForgetOptions {
+  /** The customer's profile rows to delete too (e.g. `createPostgresProfileSource(…)`). */
+  readonly profiles?: ForgettableProfiles;
+  /** How long to wait for visibility to stop listing the deleted runs (default 30 s). */
+  readonly timeoutMs?: number;
+}
+
+/** What `forget` removed. */
+export interface ForgetReport {
+  readonly customerId: string;
+  /** Every execution deleted: journeys' runs, the contact and the inbox, each with how it stood. */
+  readonly executions: readonly {
+    readonly workflowId: string;
+    readonly runId: string;
+    readonly status: string;
+  }[];
+  /** How many of them were still running (ended by the deletion, outcome lost with the history). */
+  readonly ended: number;
+  /** Profile rows deleted, by table; absent without `profiles`. */
+  readonly profileRows?: Readonly<Record<string, number>>;
+  /** Executions visibility still listed when the wait ran out (deletion is asynchronous on the server). */
+  readonly stillListed: number;
+}
+
+/**
+ * Erases a customer (the right to be forgotten): their inbox first (so no event waiting there starts a new
+ * run), then every journey run visibility lists for them (`CustomerId`), open or closed, every run of each,
+ * then their contact; then their profile rows. Each execution is deleted with its whole history (a running
+ * one is terminated by the server first). Waits until visibility lists none of them. Safe to run again: a
+ * second run finds nothing. An event emitted for the customer while this runs can start a run after it:
+ * stop the producers first, or run it again.
+ */
+export async function forgetCustomer(
+  client: Client,
+  customerId: string,
+  options: ForgetOptions = {},
+): Promise<ForgetReport> {
+  const problem = idProblem(customerId);
+  if (problem) throw new JourneyError('INPUT_INVALID', `customer id ${problem}`);
+  const query = `CustomerId = ${JSON.stringify(customerId)}`;
+  const executions: { workflowId: string; runId: string; status: string }[] = [];
+  const remove = async (workflowId: string, runId: string, status: string) => {
+    try {
+      await client.workflowService.deleteWorkflowExecution({
+        namespace: client.options.namespace,
+        workflowExecution: { workflowId, runId },
+      });
+      executions.push({ workflowId, runId, status });
+    } catch (err) {
+      if ((err as { code?: number }).code !== 5) throw err; // NOT_FOUND: gone already
+    }
+  };
+  const byId = async (workflowId: string) => {
+    for await (const run of client.workflow.list({ query: `WorkflowId = ${JSON.stringify(workflowId)}` }))
+      await remove(run.workflowId, run.runId, run.status.name);
+    // Not yet visible (just started): the latest run by id.
+    if (!executions.some((e) => e.workflowId === workflowId)) {
+      const described = await client.workflow
+        .getHandle(workflowId)
+        .describe()
+        .catch(() => undefined);
+      if (described) await remove(workflowId, described.runId, described.status.name);
+    }
+  };
+  await byId(inboxWorkflowId(customerId));
+  for await (const run of client.workflow.list({ query }))
+    await remove(run.workflowId, run.runId, run.status.name);
+  await byId(contactWorkflowId(customerId));
+  const profileRows = await options.profiles?.forgetCustomer(customerId);
+
+  // Visibility drops deleted executions shortly after: wait, so a caller listing next sees none.
+  const ids = [...new Set(executions.map((e) => e.workflowId))];
+  const listed = async () => {
+    let n = 0;
+    for await (const _ of client.workflow.list({
+      query: `${query} OR WorkflowId IN (${ids.map((id) => JSON.stringify(id)).join(', ') || '""'})`,
+    }))
+      n++;
+    return n;
+  };
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  let stillListed = await listed();
+  while (stillListed > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    stillListed = await listed();
+  }
+  return {
+    customerId,
+    executions,
+    ended: executions.filter((e) => e.status === 'RUNNING').length,
+    ...(profileRows && { profileRows }),
+    stillListed,
+  };
+}
