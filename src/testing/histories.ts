@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import type { DataConverter } from '@temporalio/common';
+import type { DataConverter, Payload } from '@temporalio/common';
 import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { temporal } from '@temporalio/proto';
 import { Worker, type WorkflowBundleOption } from '@temporalio/worker';
@@ -185,9 +185,50 @@ async function replayLoaded(
   const outcomes: ReplayOutcome[] = [];
   // Each run replays under its own workflow id (a journey checks that its id matches its customer), so
   // histories of one workflow id (several runs) go in separate rounds.
-  for (const round of rounds(histories))
+  // A history the keys cannot read fails with the codec's own words (the key it names), not with the
+  // replayer's encoded task failure.
+  const readable: LoadedHistory[] = [];
+  for (const h of histories) {
+    const unreadable = await unreadableBy(options.dataConverter, h.history);
+    if (unreadable)
+      outcomes.push({
+        source: h.source,
+        workflowId: h.workflowId,
+        journey: journeyOf(h),
+        ok: false,
+        message: unreadable,
+      });
+    else readable.push(h);
+  }
+  for (const round of rounds(readable))
     await replayRound(workflowBundle, options.dataConverter, round, outcomes);
   return outcomes;
+}
+
+/** Why the data converter's codecs cannot decode a payload of the history, or `undefined` when they can. */
+async function unreadableBy(
+  dataConverter: DataConverter | undefined,
+  history: History,
+): Promise<string | undefined> {
+  const codecs = [...(dataConverter?.payloadCodecs ?? [])].reverse();
+  if (codecs.length === 0) return undefined;
+  const payloads: Payload[] = [];
+  const walk = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(walk);
+    else if (value && typeof value === 'object' && !(value instanceof Uint8Array)) {
+      const o = value as Record<string, unknown>;
+      if (o.metadata && typeof o.metadata === 'object' && 'data' in o) payloads.push(o);
+      else Object.values(o).forEach(walk);
+    }
+  };
+  walk(history.events);
+  try {
+    let decoded = payloads;
+    for (const codec of codecs) decoded = await codec.decode(decoded);
+    return undefined;
+  } catch (err) {
+    return `The history cannot be read with these keys: ${err instanceof Error ? err.message : String(err)}`;
+  }
 }
 
 /** Histories split so that no round holds one workflow id twice. */
