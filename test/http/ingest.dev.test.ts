@@ -6,7 +6,9 @@
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument -- the API's JSON answers are read loosely, as a caller in another language would */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { defaultPayloadConverter } from '@temporalio/common';
 import type { JourneyClient } from '../../src/client';
+import { createEncryptionCodec, payloadToJson, staticKeyRing } from '../../src/codec';
 import { parseConfig } from '../../src/config';
 import { createLinkToken, deliveryTags } from '../../activities';
 import {
@@ -724,6 +726,42 @@ test('close() under a barrage: every answer the server wrote reaches its caller 
     for (const o of outcomes)
       if (o.status === 'fulfilled') expect(o.value).toMatchObject({ status: 200, body: { results: [{}] } });
     expect(answered.size).toBeGreaterThan(0);
+  });
+});
+
+test('with a codec, journeys serve answers the remote codec protocol under /codec (its own token, bodies past maxBodyBytes)', async () => {
+  const codecToken = 'codec-token-0123456789abcdef0123';
+  const codec = createEncryptionCodec(staticKeyRing({ current: 'k', keys: { k: Buffer.alloc(32, 7) } }));
+  await t.run(async ({ journeys }) => {
+    const server = await createIngestServer({
+      journeys: [abandonedCart, reactivation],
+      client: journeys,
+      config,
+      port: 0,
+      audit: () => undefined,
+      dashboard: false,
+      codec: { codec, token: codecToken, origins: [] },
+    });
+    try {
+      const big = { payloads: [payloadToJson(defaultPayloadConverter.toPayload('x'.repeat(10_000)))] };
+      const call = (op: string, body: unknown, auth?: string) =>
+        fetch(`${server.url}/codec/${op}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(auth && { authorization: auth }) },
+          body: JSON.stringify(body),
+        });
+      expect((await call('encode', big)).status).toBe(401);
+      expect((await call('encode', big, `Bearer ${KEYS.all}`)).status).toBe(401); // an API key is not the codec's token
+      const encoded = (await (await call('encode', big, `Bearer ${codecToken}`)).json()) as typeof big;
+      expect(Buffer.from(encoded.payloads[0]!.metadata.encoding!, 'base64').toString()).toBe(
+        'binary/encrypted',
+      );
+      const decoded = (await (await call('decode', encoded, `Bearer ${codecToken}`)).json()) as typeof big;
+      expect(decoded).toEqual(big);
+      expect((await call('decode', { payloads: 'nope' }, `Bearer ${codecToken}`)).status).toBe(400);
+    } finally {
+      await server.close();
+    }
   });
 });
 
