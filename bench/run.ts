@@ -4,12 +4,13 @@
  *   2. wall time of the abandoned-cart journey on the time-skipping server, worker already up.
  * Rounds alternate raw and ours so drift in the server (SQLite growing, JIT warming) hits both alike.
  *
- *   npm run bench [-- --ops 1000 --concurrency 32 --rounds 3 --many 20000 --only client,journey,send,gate,longest,inbox,many,ingest]
+ *   npm run bench [-- --ops 1000 --concurrency 32 --rounds 3 --many 20000 --only client,journey,send,gate,longest,inbox,many,ingest,codec]
  *   npm run bench -- --only funnel [--funnel-runs 20000 --funnel-rounds 5]
  *   npm run bench -- --only memory [--memory-journeys 5000 --memory-sizes sdk,100,250,default,1000 --memory-journey sleeper]
  *   npm run bench -- --only gate-stream [--stream-callers 10 --stream-updates 500 --stream-asks 500 --stream-journeys 5]
  *   npm run bench -- --only gate-kills [--kill-journeys 100 --kills 6]
  *   npm run bench -- --only ingest [--ops 1000 --rounds 3 --ingest-concurrency 64 --ingest-batch 50]
+ *   npm run bench -- --only codec [--ops 1000 --concurrency 32 --rounds 3 --codec-iterations 20000]
  *
  * `funnel` seeds its runs for minutes first, `gate-stream` streams at one contact and `gate-kills` kills
  * workers for a minute or more, so they run only when named in `--only`.
@@ -36,6 +37,7 @@ import { bundleJourneys } from '../src/worker';
 import { Resend } from 'resend';
 import { createResendEmail, OPEN_POLICY } from '../activities';
 import { abandonedCart } from '../workflows/abandoned-cart';
+import { codecBench } from './codec';
 import { enrollManyBench } from './enroll-many';
 import { funnelBench } from './funnel';
 import { gateKillsBench } from './gate-kills';
@@ -66,6 +68,7 @@ const { values } = parseArgs({
     'memory-journey': { type: 'string', default: 'sleeper' },
     'ingest-concurrency': { type: 'string', default: '64' },
     'ingest-batch': { type: 'string', default: '50' },
+    'codec-iterations': { type: 'string', default: '20000' },
     only: { type: 'string' },
   },
 });
@@ -399,6 +402,13 @@ async function main(): Promise<void> {
         rounds: ROUNDS,
         concurrency: Number(values['ingest-concurrency']),
         batch: Number(values['ingest-batch']),
+      }),
+    codec: () =>
+      codecBench({
+        ops: OPS,
+        concurrency: CONCURRENCY,
+        rounds: ROUNDS,
+        iterations: Number(values['codec-iterations']),
       }),
     many: () => enrollManyBench(Number(values.many), CONCURRENCY, ROUNDS),
     funnel: () => funnelBench(Number(values['funnel-runs']), Number(values['funnel-rounds'])),

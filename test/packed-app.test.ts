@@ -221,7 +221,7 @@ export async function wrong(): Promise<void> {
 test("its jest tests pass with the package's preset, without --experimental-vm-modules", async () => {
   const result = await run(bin('jest'), ['--ci'], app, 600_000);
   expectOk(result, 'jest in the app');
-  expect(result.out).toMatch(/Tests:\s+5 passed, 5 total/);
+  expect(result.out).toMatch(/Tests:\s+6 passed, 6 total/);
   expect(existsSync(path.join(app, 'test', 'histories'))).toBe(true);
 }, 620_000);
 

@@ -1,3 +1,4 @@
+import type { DataConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { ChannelSender, TemplatesInput } from '../../activities';
 import type { AnyEventDefinition } from '../events';
@@ -66,6 +67,11 @@ export interface JourneyTestEnvOptions<P extends TestProfiles = 'memory'> {
   readonly eventOptions?: JourneyClientOptions['eventOptions'];
   /** Retry and timeouts per channel for enrolments in this environment. */
   readonly channelOptions?: JourneyInput['channels'];
+  /**
+   * How payloads are written: e.g. `encryptingDataConverter(staticKeyRing(…))` (`temporal-journeys/codec`)
+   * to test journeys with encryption on, or `dataConverterOf(loadConfig())`.
+   */
+  readonly dataConverter?: DataConverter;
 }
 
 /** A test customer: the reference journeys get, plus what `customer()` stored in the profile. */
@@ -214,6 +220,7 @@ export async function createJourneyTestEnv<const P extends TestProfiles = 'memor
       channelOptions: options.channelOptions,
       sendPolicy: options.sendPolicy,
       eventOptions: options.eventOptions,
+      dataConverter: options.dataConverter,
       profiles: source,
       customerByPhone: (phone) => phones.get(phone),
       activities:
