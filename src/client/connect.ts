@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { dataConverterOf } from '../codec';
 import { connectionOptionsOf, type JourneysConfig } from '../config';
 
@@ -10,9 +11,12 @@ export interface ConnectedClient {
 
 /**
  * Connects to the profile's Temporal (address, namespace, mTLS or API key), with the data converter the
- * config asks for (encrypting payloads when it has `encryption:`).
+ * config asks for (encrypting payloads when it has `encryption:`), or the one given.
  */
-export async function connectTemporal(config: JourneysConfig): Promise<ConnectedClient> {
+export async function connectTemporal(
+  config: JourneysConfig,
+  dataConverter: DataConverter | undefined = dataConverterOf(config),
+): Promise<ConnectedClient> {
   const settings = connectionOptionsOf(config);
   const connection = await Connection.connect({
     address: settings.address,
@@ -20,7 +24,7 @@ export async function connectTemporal(config: JourneysConfig): Promise<Connected
     apiKey: settings.apiKey,
   });
   return {
-    client: new Client({ connection, namespace: settings.namespace, dataConverter: dataConverterOf(config) }),
+    client: new Client({ connection, namespace: settings.namespace, dataConverter }),
     close: () => connection.close(),
   };
 }

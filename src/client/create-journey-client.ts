@@ -20,6 +20,7 @@ import {
   type JourneyState,
 } from '../journey';
 import { connectTemporal, type ConnectedClient } from './connect';
+import type { DataConverter } from '@temporalio/common';
 import { createContacts, type Contacts } from './contacts';
 import type { CustomerInput } from './customer';
 import { checkEvent, emitEvent, type Delivery, type EmitResult } from './emit';
@@ -56,6 +57,11 @@ export interface JourneyClientOptions<TEvents extends AnyEventDefinition = AnyEv
   readonly config?: JourneysConfig;
   /** An existing Temporal client (tests, or an app that has one); otherwise one is connected per config. */
   readonly client?: Client;
+  /**
+   * How the client it connects writes payloads (ignored with `client`, which has its own): defaults to
+   * `dataConverterOf(config)`, e.g. `encryptingDataConverter(yourKmsKeyProvider)`. The worker needs the same.
+   */
+  readonly dataConverter?: DataConverter;
   /** Overrides `taskQueue` from the config. */
   readonly taskQueue?: string;
   /**
@@ -213,7 +219,9 @@ export async function createJourneyClient<
     ...(options.events ?? []),
     ...consentEvents,
   ]);
-  const connected = options.client ? undefined : await connectTemporal(config as JourneysConfig);
+  const connected = options.client
+    ? undefined
+    : await connectTemporal(config as JourneysConfig, options.dataConverter);
   const client = options.client ?? (connected as ConnectedClient).client;
   const taskQueue = options.taskQueue ?? (config as JourneysConfig).taskQueue;
   // The option, else what the server advertises (`journeys dev`), else temporal.yaml's; asked once, lazily.

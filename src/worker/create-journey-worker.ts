@@ -108,12 +108,14 @@ export async function createJourneyWorker(options: JourneyWorkerOptions = {}): P
     connection = owned;
     namespace ??= settings.namespace;
   }
-  // Sends ask the customer's contact entity first, through a Temporal client of the activities' own.
-  const connected =
-    options.activities || options.client ? undefined : await connectTemporal(config as JourneysConfig);
-  const gateClient = options.client ?? connected?.client;
   // One data converter for everything the worker writes (encrypting when temporal.yaml says so).
   const dataConverter = options.dataConverter ?? (config ? dataConverterOf(config) : undefined);
+  // Sends ask the customer's contact entity first, through a Temporal client of the activities' own.
+  const connected =
+    options.activities || options.client
+      ? undefined
+      : await connectTemporal(config as JourneysConfig, dataConverter);
+  const gateClient = options.client ?? connected?.client;
   const workflowBundle =
     options.workflowBundle ??
     (await bundleJourneys(options.workflowsPath ?? workflowsOf(config), {
