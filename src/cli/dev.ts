@@ -273,24 +273,26 @@ export async function dev(argv: string[]): Promise<number> {
 }
 
 /**
- * The codec server of `journeys dev`: on the profile's address and a free port, the Web UI's origins
- * allowed. The Web UI of the dev server sends
+ * The codec server of `journeys dev`: on the loopback address unless the profile listens elsewhere, a free
+ * port, a random token, the Web UI's origins allowed. The Web UI of the dev server sends
  * no Authorization header, so its endpoint carries the token as a path segment.
  */
 async function startDevCodecServer(config: JourneysConfig, ip: string, uiPort: number) {
+  // A token of this run's own: it travels in the Web UI's settings and the server's command line, so it
+  // must not be the one a real codec server takes.
   const settings = codecServerSettings(config, {
     ...process.env,
-    [config.encryption!.codecServer.tokenEnv]:
-      process.env[config.encryption!.codecServer.tokenEnv] || randomBytes(24).toString('hex'),
+    [config.encryption!.codecServer.tokenEnv]: randomBytes(24).toString('hex'),
   });
   const host = ip === '0.0.0.0' ? '127.0.0.1' : ip;
+  const codecHost = '127.0.0.1'; // the browser runs here too; a LAN-wide Web UI decodes nothing remotely
   const origins = [
     ...settings.origins,
     `http://${host}:${uiPort}`,
     `http://localhost:${uiPort}`,
     `http://127.0.0.1:${uiPort}`,
   ];
-  const server = await startCodecServer({ ...settings, origins, host, port: 0 });
+  const server = await startCodecServer({ ...settings, origins, host: codecHost, port: 0 });
   return { ...server, uiEndpoint: `${server.url}/${settings.token}` };
 }
 

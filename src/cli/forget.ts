@@ -19,7 +19,21 @@ export async function forget(argv: string[]): Promise<number> {
     console.error('Usage: journeys forget <customerId> [--database URL | --no-profiles] [--json]');
     return 2;
   }
-  const connected = await connectTemporal(loadConfig());
+  const config = loadConfig();
+  // Off the local server, the demo's PGlite is not the customer's data: name the database, or say there is none.
+  if (
+    !values['no-profiles'] &&
+    !values.database &&
+    !process.env.DATABASE_URL &&
+    config.connection.type !== 'local'
+  ) {
+    console.error(
+      `journeys forget: profile "${config.profile}" is not the local server: give --database URL (or DATABASE_URL) for the customer's profile rows, or --no-profiles.`,
+    );
+    return 2;
+  }
+  // Deleting reads no payload: no encryption keys needed (an operator erasing need not be able to decrypt).
+  const connected = await connectTemporal(config, undefined);
   const data = values['no-profiles'] ? undefined : await openCustomerData(values.database);
   try {
     const report = await forgetCustomer(connected.client, customerId, { profiles: data?.source });

@@ -33,7 +33,8 @@ export async function historyExport(argv: string[]): Promise<number> {
   });
   const [workflowId] = positionals;
   if (!workflowId === !values.journey) throw new Error('Give a workflow id, or --journey NAME --last N.');
-  const connected = await connectTemporal(loadConfig());
+  // Histories are exported as stored: no payload is decoded, so no encryption key is needed.
+  const connected = await connectTemporal(loadConfig(), undefined);
   try {
     if (workflowId) {
       const exported = await exportHistory(connected.client, workflowId, values['run-id']);

@@ -33,7 +33,7 @@ Usage:
   journeys codec-server [--port N] [--host H]
       Temporal's remote codec (POST /encode, /decode) with temporal.yaml's keys, for the Web UI and
       \`temporal workflow show --codec-endpoint URL --codec-auth "Bearer TOKEN"\`.
-  journeys forget <customerId> [--database URL] [--yes]
+  journeys forget <customerId> [--database URL | --no-profiles] [--json]
       Erase a customer: end and delete their runs, contact and inbox, delete their profile rows;
       prints what was removed.
   journeys setup

@@ -14,6 +14,11 @@ export interface ForgetOptions {
   readonly profiles?: ForgettableProfiles;
   /** How long to wait for visibility to stop listing the deleted runs (default 30 s). */
   readonly timeoutMs?: number;
+  /**
+   * How long to keep looking for runs visibility has not indexed yet (started just before), sweeping again
+   * every half second (default 2 s).
+   */
+  readonly settleMs?: number;
 }
 
 /** What `forget` removed. */
@@ -37,8 +42,10 @@ export interface ForgetReport {
  * Erases a customer (the right to be forgotten): their inbox first (so no event waiting there starts a new
  * run), then every journey run visibility lists for them (`CustomerId`), open or closed, every run of each,
  * then their contact; then their profile rows. Each execution is deleted with its whole history (a running
- * one is terminated by the server first). Waits until visibility lists none of them. Safe to run again: a
- * second run finds nothing. An event emitted for the customer while this runs can start a run after it:
+ * one is terminated by the server first), every run of each id (a contact that continued as new included),
+ * sweeping again until visibility, which indexes new runs shortly after they start, shows nothing new. Then
+ * waits until visibility lists none of them. Safe to run again: a second run finds nothing. Errors other
+ * than "not found" (Temporal unavailable, permission denied) are thrown, never taken as "gone". An event emitted for the customer while this runs can start a run after it:
  * stop the producers first, or run it again.
  */
 export async function forgetCustomer(
@@ -50,41 +57,70 @@ export async function forgetCustomer(
   if (problem) throw new JourneyError('INPUT_INVALID', `customer id ${problem}`);
   const query = `CustomerId = ${JSON.stringify(customerId)}`;
   const executions: { workflowId: string; runId: string; status: string }[] = [];
+  const deleted = new Set<string>();
+  const notFound = (err: unknown) => (err as { code?: number }).code === 5 || /not found/i.test(String(err));
   const remove = async (workflowId: string, runId: string, status: string) => {
+    if (deleted.has(`${workflowId} ${runId}`)) return;
     try {
       await client.workflowService.deleteWorkflowExecution({
         namespace: client.options.namespace,
         workflowExecution: { workflowId, runId },
       });
+      deleted.add(`${workflowId} ${runId}`);
       executions.push({ workflowId, runId, status });
     } catch (err) {
-      if ((err as { code?: number }).code !== 5) throw err; // NOT_FOUND: gone already
+      if (!notFound(err)) throw err; // gone already; anything else (unavailable, denied) is the caller's
     }
   };
-  const byId = async (workflowId: string) => {
+  // Every run of an id: the ones visibility lists, then the current one by id until there is none, so a
+  // run that continued as new (or started) after the listing goes too.
+  const removeAll = async (workflowId: string) => {
     for await (const run of client.workflow.list({ query: `WorkflowId = ${JSON.stringify(workflowId)}` }))
       await remove(run.workflowId, run.runId, run.status.name);
-    // Not yet visible (just started): the latest run by id.
-    if (!executions.some((e) => e.workflowId === workflowId)) {
-      const described = await client.workflow
-        .getHandle(workflowId)
-        .describe()
-        .catch(() => undefined);
-      if (described) await remove(workflowId, described.runId, described.status.name);
+    for (let i = 0; i < 20; i++) {
+      let described;
+      try {
+        described = await client.workflow.getHandle(workflowId).describe();
+      } catch (err) {
+        if (notFound(err)) return;
+        throw err;
+      }
+      if (deleted.has(`${workflowId} ${described.runId}`)) {
+        await new Promise((resolve) => setTimeout(resolve, 200)); // deleted, not yet gone
+        continue;
+      }
+      await remove(workflowId, described.runId, described.status.name);
     }
   };
-  await byId(inboxWorkflowId(customerId));
-  for await (const run of client.workflow.list({ query }))
-    await remove(run.workflowId, run.runId, run.status.name);
-  await byId(contactWorkflowId(customerId));
+  const journeyIds = new Set<string>();
+  const sweep = async () => {
+    const before = executions.length;
+    await removeAll(inboxWorkflowId(customerId));
+    for await (const run of client.workflow.list({ query })) journeyIds.add(run.workflowId);
+    for (const id of journeyIds) await removeAll(id);
+    await removeAll(contactWorkflowId(customerId));
+    return executions.length - before;
+  };
+  // Visibility indexes a run shortly after it starts: sweep again after it has had time to, until a sweep
+  // finds nothing new.
+  const started = Date.now();
+  const settleMs = options.settleMs ?? 2_000;
+  while ((await sweep()) > 0 || Date.now() - started < settleMs)
+    await new Promise((resolve) => setTimeout(resolve, 500));
   const profileRows = await options.profiles?.forgetCustomer(customerId);
 
   // Visibility drops deleted executions shortly after: wait, so a caller listing next sees none.
-  const ids = [...new Set(executions.map((e) => e.workflowId))];
+  const ids = [
+    ...new Set([
+      ...executions.map((e) => e.workflowId),
+      inboxWorkflowId(customerId),
+      contactWorkflowId(customerId),
+    ]),
+  ];
   const listed = async () => {
     let n = 0;
     for await (const _ of client.workflow.list({
-      query: `${query} OR WorkflowId IN (${ids.map((id) => JSON.stringify(id)).join(', ') || '""'})`,
+      query: `${query} OR WorkflowId IN (${ids.map((id) => JSON.stringify(id)).join(', ')})`,
     }))
       n++;
     return n;

@@ -19,6 +19,8 @@ export interface CodecRoutesOptions {
   readonly token: string;
   /** Browser origins allowed to call (the Web UI's, e.g. `http://localhost:8233`). */
   readonly origins: readonly string[];
+  /** Accept the token as the path segment before the operation (default true; the dev server's Web UI needs it). */
+  readonly tokenInPath?: boolean;
 }
 
 /**
@@ -52,13 +54,19 @@ export function codecRoutes(options: CodecRoutesOptions): Hono {
       'content-type, x-namespace, authorization, authorization-extras',
     );
     c.header('access-control-max-age', '600');
+    // Chrome asks before a page on the internet calls a server on a private address (a local codec server).
+    if (c.req.header('access-control-request-private-network') === 'true')
+      c.header('access-control-allow-private-network', 'true');
     return c.body(null, 204);
   });
   app.post(
     '*',
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json({ error: `a codec request is at most ${MAX_BODY_BYTES} bytes` }, 413),
+      onError: (c) => {
+        cors(c);
+        return c.json({ error: `a codec request is at most ${MAX_BODY_BYTES} bytes` }, 413);
+      },
     }),
     async (c) => {
       cors(c);
@@ -67,7 +75,7 @@ export function codecRoutes(options: CodecRoutesOptions): Hono {
       if (operation !== 'encode' && operation !== 'decode')
         return c.json({ error: 'POST to …/encode or …/decode' }, 404);
       const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
-      const inPath = segments.at(-2);
+      const inPath = options.tokenInPath === false ? undefined : segments.at(-2);
       if (!matches(bearer, expected) && !matches(inPath, expected)) {
         c.header('www-authenticate', 'Bearer realm="journeys codec"');
         return c.json({ error: 'send the codec token as "Authorization: Bearer <token>"' }, 401);
@@ -95,6 +103,7 @@ export function codecRoutes(options: CodecRoutesOptions): Hono {
     },
   );
   app.onError((err, c) => {
+    cors(c);
     console.error('journeys codec server:', err);
     return c.json({ error: 'the codec failed; see the server log' }, 500);
   });

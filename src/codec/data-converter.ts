@@ -3,8 +3,13 @@ import type { JourneysConfig } from '../config';
 import { createEncryptionCodec } from './encryption-codec';
 import { keyRingFromConfig, type KeyProvider } from './keys';
 
-/** The module the SDK loads (worker, client, workflow bundle) for failures whose message and stack are encoded. */
-export const ENCODED_FAILURES_PATH = require.resolve('./failure-converter');
+/**
+ * The module the SDK loads (worker, client, workflow bundle) for failures whose message and stack are
+ * encoded; resolved only when encryption is used, so an app bundling its client without it is unaffected.
+ */
+export function encodedFailuresPath(): string {
+  return require.resolve('./failure-converter');
+}
 
 /** An encrypting data converter: the codec on every payload, failures' messages and stacks encoded too. */
 export interface EncryptingDataConverter extends DataConverter {
@@ -17,14 +22,14 @@ export interface EncryptingDataConverter extends DataConverter {
  * same to the client, the worker (its bundle is then built with encoded failures) and the replayer.
  */
 export function encryptingDataConverter(keys: KeyProvider): EncryptingDataConverter {
-  return { payloadCodecs: [createEncryptionCodec(keys)], failureConverterPath: ENCODED_FAILURES_PATH };
+  return { payloadCodecs: [createEncryptionCodec(keys)], failureConverterPath: encodedFailuresPath() };
 }
 
 const converters = new WeakMap<JourneysConfig, EncryptingDataConverter | undefined>();
 
 /**
  * The one data converter `temporal.yaml` asks for: encrypting when it has `encryption:` (keys read from the
- * environment, once per loaded config), else `undefined` (Temporal's default, plain JSON). Every part of the
+ * environment, once per loaded config when read from `process.env`), else `undefined` (Temporal's default, plain JSON). Every part of the
  * SDK that talks to Temporal takes it from here: clients, workers, the test kit, replay, reports, the
  * dashboard, `journeys serve` and the codec server.
  */
@@ -33,6 +38,7 @@ export function dataConverterOf(
   env: NodeJS.ProcessEnv = process.env,
 ): EncryptingDataConverter | undefined {
   if (!config.encryption) return undefined;
+  if (env !== process.env) return encryptingDataConverter(keyRingFromConfig(config.encryption, env));
   const key = config as JourneysConfig;
   if (!converters.has(key))
     converters.set(key, encryptingDataConverter(keyRingFromConfig(config.encryption, env)));

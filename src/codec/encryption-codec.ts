@@ -39,6 +39,7 @@ export function createEncryptionCodec(keys: KeyProvider): PayloadCodec {
           throw new JourneyError('KEY_MISSING', `Key "${id}" is ${key.length} bytes; AES-256 needs 32.`);
         return key;
       });
+      found.catch(() => cache.delete(id)); // a KMS that failed may answer next time
       cache.set(id, found);
     }
     return found;
@@ -75,6 +76,11 @@ export function createEncryptionCodec(keys: KeyProvider): PayloadCodec {
               `An encrypted payload names no key (${KEY_ID_METADATA}).`,
             );
           const id = decoder.decode(idBytes);
+          if (!/^[A-Za-z0-9._:-]{1,64}$/.test(id))
+            throw new JourneyError(
+              'PAYLOAD_UNREADABLE',
+              'An encrypted payload names a key id that is not one.',
+            );
           const key = await keyOf(id);
           const data = payload.data ?? new Uint8Array();
           if (data.length < IV_BYTES + TAG_BYTES)

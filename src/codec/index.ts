@@ -13,7 +13,7 @@ export {
 export {
   dataConverterOf,
   encryptingDataConverter,
-  ENCODED_FAILURES_PATH,
+  encodedFailuresPath,
   type EncryptingDataConverter,
 } from './data-converter';
 export {

@@ -272,9 +272,17 @@ export const encryptionSchema = z
         port: port.default(8788),
         tokenEnv: z.string().min(1).default('JOURNEYS_CODEC_TOKEN'),
         origins: z.array(z.string().min(1)).default([]),
+        /** Also answer under `/codec` on `journeys serve` (bearer token only). */
+        onServe: z.boolean().default(false),
       })
       .strict()
-      .default({ host: '127.0.0.1', port: 8788, tokenEnv: 'JOURNEYS_CODEC_TOKEN', origins: [] }),
+      .default({
+        host: '127.0.0.1',
+        port: 8788,
+        tokenEnv: 'JOURNEYS_CODEC_TOKEN',
+        origins: [],
+        onServe: false,
+      }),
   })
   .strict()
   .refine((e) => e.keys.some((k) => k.id === e.currentKey), {

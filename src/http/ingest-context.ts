@@ -113,6 +113,27 @@ export function eventScopeIssues(
   });
 }
 
+/** How deep a body may nest: far past any event, well short of what recursive checks can take. */
+const MAX_JSON_DEPTH = 64;
+
+/** The deepest nesting of `[` and `{` in JSON text, outside strings (one pass, no parsing). */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 0x5c)
+        i++; // a backslash escapes the next character
+      else if (ch === 0x22) inString = false;
+    } else if (ch === 0x22) inString = true;
+    else if (ch === 0x5b || ch === 0x7b) deepest = Math.max(deepest, ++depth);
+    else if (ch === 0x5d || ch === 0x7d) depth--;
+  }
+  return deepest;
+}
+
 /** The body as JSON, or the 400/415 problem to answer with. */
 export async function readJson(
   c: Context<IngestEnv>,
@@ -129,6 +150,20 @@ export async function readJson(
       ),
     };
   const text = await c.req.text();
+  const depth = nestingDepth(text);
+  if (depth > MAX_JSON_DEPTH)
+    return {
+      ok: false,
+      response: problemResponse(
+        problem(
+          'invalid-request',
+          `The body nests ${depth} levels deep; at most ${MAX_JSON_DEPTH} are read.`,
+          {
+            issues: [{ path: '', message: `at most ${MAX_JSON_DEPTH} levels of nesting` }],
+          },
+        ),
+      ),
+    };
   try {
     return { ok: true, body: JSON.parse(text) as unknown };
   } catch (err) {

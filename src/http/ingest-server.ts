@@ -58,8 +58,8 @@ export interface IngestServerOptions {
   /** How long `close()` waits for requests in flight (default 10 s). */
   readonly drainMs?: number;
   /**
-   * The codec server under `/codec` (`…/codec/encode`, `…/codec/decode`, bearer token): by default when
-   * temporal.yaml has `encryption:` and its `codecServer.tokenEnv` is set. `false`: none.
+   * The codec server under `/codec` (`…/codec/encode`, `…/codec/decode`, bearer token only): by default
+   * when temporal.yaml sets `encryption.codecServer.onServe: true`. `false`: none.
    */
   readonly codec?: CodecRoutesOptions | false;
 }
@@ -215,12 +215,11 @@ export async function createIngestServer(options: IngestServerOptions): Promise<
     return c.html(apiReferencePage(openapi));
   });
 
+  // Opt-in (encryption.codecServer.onServe): this port faces the providers' webhooks, often the internet.
+  // Bearer token only here: a token in the path would land in proxies' access logs.
   const codec =
-    options.codec ??
-    (config.encryption && process.env[config.encryption.codecServer.tokenEnv]
-      ? codecServerSettings(config)
-      : undefined);
-  if (codec) app.route('/codec', codecRoutes(codec));
+    options.codec ?? (config.encryption?.codecServer.onServe ? codecServerSettings(config) : undefined);
+  if (codec) app.route('/codec', codecRoutes({ ...codec, tokenInPath: false }));
 
   eventRoutes(app, ctx);
   segmentRoutes(app, ctx, options.onIdentify);

@@ -206,7 +206,8 @@ function plan(
     };
   }
   const name = typeof call.event === 'string' ? call.event : '';
-  const mapped = mapping[name] ?? (known(name) ? name : undefined);
+  // Own entries only: an event named `constructor` or `__proto__` maps to nothing, not to Object's.
+  const mapped = Object.hasOwn(mapping, name) ? mapping[name] : known(name) ? name : undefined;
   if (!mapped)
     return {
       kind: 'ignored',

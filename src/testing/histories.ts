@@ -168,7 +168,11 @@ export async function replayFromServer(
       history: await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory(),
     })),
   );
-  return replayLoaded(histories, options);
+  // The client's own converter, when the caller gave none: it wrote these histories.
+  return replayLoaded(histories, {
+    ...options,
+    dataConverter: options.dataConverter ?? client.options.dataConverter,
+  });
 }
 
 async function replayLoaded(

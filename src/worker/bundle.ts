@@ -22,6 +22,22 @@ const NODE_MODULES = path.resolve(
   '..',
 );
 
+/** The export that says a bundle encodes failures (built with an encrypting data converter's failure converter). */
+const ENCODED_FAILURES_MARKER = '__temporalJourneysEncodedFailures';
+
+/**
+ * Refuses a prebuilt bundle without encoded failures for an encrypting worker: its journeys' failures
+ * (an activity's "invalid `to`: ada@…" rethrown) would be stored with their message and stack in plain text.
+ */
+export function assertEncodedFailures(bundle: { code: string } | { codePath: string }): void {
+  const code = 'code' in bundle ? bundle.code : readFileSync(bundle.codePath, 'utf8');
+  if (code.includes(ENCODED_FAILURES_MARKER)) return;
+  throw new JourneyError(
+    'JOURNEY_INVALID',
+    'The worker encrypts payloads, but its prebuilt workflow bundle does not encode failures: build it with bundleJourneys(workflowsPath, { failureConverterPath: dataConverter.failureConverterPath }), or pass workflowsPath instead.',
+  );
+}
+
 /** The name of the export that says a bundle was built by {@link bundleJourneys}. */
 const SDK_MARKER = '__temporalJourneysSdkWorkflows';
 
@@ -86,7 +102,7 @@ export function bundleJourneys(
   let bundle = bundles.get(cacheKey);
   if (!bundle) {
     bundle = bundleWorkflowCode({
-      workflowsPath: entryFor(file),
+      workflowsPath: entryFor(file, options.failureConverterPath !== undefined),
       failureConverterPath: options.failureConverterPath,
       logger: quietLogger,
       // The entry lives in a temporary folder: resolve packages from where this SDK's are installed too.
@@ -106,7 +122,7 @@ export function bundleJourneys(
 }
 
 /** A module re-exporting the user's journeys and the SDK's workflows: what the bundle is built from. */
-function entryFor(file: string): string {
+function entryFor(file: string, encodedFailures: boolean): string {
   const dir = path.join(os.tmpdir(), `temporal-journeys-entry-${process.pid}`);
   mkdirSync(dir, { recursive: true });
   const entry = path.join(dir, `${bundles.size}-${path.basename(file).replace(/\W/g, '_')}.js`);
@@ -115,6 +131,8 @@ function entryFor(file: string): string {
     // Read by the worker at start (see assertSdkWorkflows): this bundle carries the SDK's own workflows.
     `export const ${SDK_MARKER} = ${JSON.stringify(SDK_WORKFLOWS.map((w) => w.name))};`,
     ...SDK_WORKFLOWS.map((w) => `export { ${w.name} } from ${JSON.stringify(resolveModule(w.file))};`),
+    // Read by an encrypting worker at start (see assertEncodedFailures).
+    ...(encodedFailures ? [`export const ${ENCODED_FAILURES_MARKER} = true;`] : []),
   ];
   writeFileSync(entry, `${lines.join('\n')}\n`);
   return entry;

@@ -22,7 +22,7 @@ import {
   type JourneysConfig,
   type WorkerTuningInput,
 } from '../config';
-import { assertSdkWorkflows, bundleJourneys } from './bundle';
+import { assertEncodedFailures, assertSdkWorkflows, bundleJourneys } from './bundle';
 import { checkJourneyExports } from './check-journeys';
 import { checkJourneyTemplates } from './check-templates';
 import { checkJourneysModule } from './load-journeys-module';
@@ -116,6 +116,12 @@ export async function createJourneyWorker(options: JourneyWorkerOptions = {}): P
       ? undefined
       : await connectTemporal(config as JourneysConfig, dataConverter);
   const gateClient = options.client ?? connected?.client;
+  if (
+    options.workflowBundle &&
+    dataConverter?.failureConverterPath &&
+    ('code' in options.workflowBundle || 'codePath' in options.workflowBundle)
+  )
+    assertEncodedFailures(options.workflowBundle);
   const workflowBundle =
     options.workflowBundle ??
     (await bundleJourneys(options.workflowsPath ?? workflowsOf(config), {

@@ -21,7 +21,7 @@ test('keys come from the variables named; an unset one is named in the error, wi
   const both = { KEY_ONE: randomBytes(32).toString('base64'), KEY_TWO: randomBytes(32).toString('hex') };
   const converter = dataConverterOf(config, both);
   expect(converter?.payloadCodecs).toHaveLength(1);
-  expect(dataConverterOf(config, both)).toBe(converter); // once per loaded config
+  expect(dataConverterOf(config, both)).not.toBe(converter); // memoized only for process.env
   expect(dataConverterOf(parse(''))).toBeUndefined(); // no encryption: Temporal's default converter
 });
 

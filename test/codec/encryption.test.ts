@@ -25,6 +25,7 @@ import {
   replayHistories,
   type JourneyTestEnvironment,
 } from '../../src/testing/all';
+import { bundleJourneys, createJourneyWorker } from '../../src/worker';
 import { abandonedCart } from '../../workflows/abandoned-cart';
 import { welcome } from '../../workflows/welcome';
 import { demoCustomers } from '../../examples/backend-service';
@@ -234,4 +235,21 @@ test("an encrypting worker's failures carry their message and stack encoded, so 
   expect(failureConverter.failureToError(failure, defaultPayloadConverter).message).toBe(
     'Resend refused ada@example.com',
   );
+});
+
+test('an encrypting worker refuses a prebuilt bundle that does not encode failures', async () => {
+  const plain = await bundleJourneys(workflowsPath);
+  await expect(
+    createJourneyWorker({
+      connection: t.env.nativeConnection,
+      taskQueue: `refused-${uid()}`,
+      activities: {},
+      workflowBundle: plain,
+      dataConverter,
+    }),
+  ).rejects.toThrow(/does not encode failures/);
+  const encoded = await bundleJourneys(workflowsPath, {
+    failureConverterPath: dataConverter.failureConverterPath,
+  });
+  expect(encoded.code).toContain('__temporalJourneysEncodedFailures');
 });

@@ -204,7 +204,30 @@ test('limits: a body over maxBodyBytes → 413, more events than maxBatch → 41
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     expect(form.status).toBe(415);
-    await expect(journeys.state(abandonedCart, { customerId: id, key: 'c' })).rejects.toMatchObject({
+    // Nesting deep enough to overflow a recursive check is a 400 before it is parsed; brackets in strings
+    // do not count.
+    const deep = await api('POST', '/v1/events', {
+      raw: `{"type":"cart.abandoned","customer":"${id}","data":${'['.repeat(1000)}${']'.repeat(1000)}}`,
+    });
+    expect(deep.status).toBe(400);
+    expect(deep.json.issues).toEqual([{ path: '', message: 'at most 64 levels of nesting' }]);
+    const bracketsInText = await api('POST', '/v1/events', {
+      body: {
+        type: 'cart.abandoned',
+        customer: `${id}-text`,
+        data: { ...cart('c'), items: ['['.repeat(100)] },
+      },
+    });
+    expect(bracketsInText.status).toBe(200);
+    await api('POST', `/v1/journeys/abandoned-cart/runs/${id}-text/exit`, { body: { key: 'c' } });
+    // A Segment event named like an Object member maps to nothing.
+    const proto = await api('POST', '/v1/segment', {
+      body: { type: 'track', event: 'constructor', userId: id, properties: {} },
+    });
+    expect(proto.json.results[0].status).toBe('ignored');
+    await expect(
+      journeys.state(abandonedCart, { customerId: `${id}-never`, key: 'c' }),
+    ).rejects.toMatchObject({
       code: 'JOURNEY_NOT_FOUND',
     });
   });
@@ -752,6 +775,7 @@ test('with a codec, journeys serve answers the remote codec protocol under /code
         });
       expect((await call('encode', big)).status).toBe(401);
       expect((await call('encode', big, `Bearer ${KEYS.all}`)).status).toBe(401); // an API key is not the codec's token
+      expect((await call(`${codecToken}/encode`, big)).status).toBe(401); // on serve, never in the path (proxy logs)
       const encoded = (await (await call('encode', big, `Bearer ${codecToken}`)).json()) as typeof big;
       expect(Buffer.from(encoded.payloads[0]!.metadata.encoding!, 'base64').toString()).toBe(
         'binary/encrypted',
