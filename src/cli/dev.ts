@@ -217,7 +217,7 @@ export async function dev(argv: string[]): Promise<number> {
     console.log(`  Web UI    ${server.uiUrl}/namespaces/${server.namespace}/workflows`);
     if (codec)
       console.log(
-        `  Codec     ${codec.url} (payloads are encrypted with key "${config.encryption?.currentKey}"; the Web UI decodes through it)`,
+        `  Codec     ${codec.uiEndpoint} (payloads are encrypted with key "${config.encryption?.currentKey}"; the Web UI decodes through it; this run's token is its last segment)`,
       );
     console.log(`  Dashboard ${dashboard.url} (maps, funnels, paths, uplift)`);
     console.log(

@@ -112,7 +112,7 @@ async function startServer(start: () => Promise<TestWorkflowEnvironment>): Promi
       return await start();
     } catch (err) {
       const slow = err instanceof Error && /did not start within/.test(err.message);
-      if (!slow || attempt >= 3) throw err;
+      if (!slow || attempt >= 5) throw err;
     }
   }
 }

@@ -20,7 +20,8 @@ import { freePort } from '../support/ports';
 
 const root = path.resolve(__dirname, '..', '..');
 const cli = path.join(root, 'dist', 'src', 'cli', 'main.js');
-const token = randomBytes(24).toString('hex');
+let token: string;
+const shellToken = randomBytes(24).toString('hex');
 
 let dev: ChildProcess;
 let out = '';
@@ -50,7 +51,7 @@ beforeAll(async () => {
         ...process.env,
         JOURNEYS_CONFIG: path.join(dir, 'temporal.yaml'),
         DEMO_PAYLOAD_KEY: randomBytes(32).toString('base64'),
-        JOURNEYS_CODEC_TOKEN: token,
+        JOURNEYS_CODEC_TOKEN: shellToken, // a real codec server's: dev must not hand it to the Web UI
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -70,7 +71,12 @@ beforeAll(async () => {
     });
   });
   address = /Temporal +(\S+) \(namespace/.exec(out)![1]!;
-  codecUrl = /Codec +(http:\/\/\S+)/.exec(out)![1]!;
+  // The endpoint the Web UI was given: the codec server, then this run's token.
+  const endpoint = /Codec +(http:\/\/\S+)/.exec(out)![1]!;
+  token = endpoint.split('/').at(-1)!;
+  codecUrl = endpoint.slice(0, -token.length - 1);
+  expect(token).toMatch(/^[0-9a-f]{48}$/);
+  expect(out).not.toContain(shellToken);
   uiUrl = /Web UI +(http:\/\/[^/\s]+)/.exec(out)![1]!;
   connection = await Connection.connect({ address });
   raw = new Client({ connection }); // no codec: what the cluster itself holds
