@@ -105,8 +105,13 @@ export async function forgetCustomer(
   // finds nothing new.
   const started = Date.now();
   const settleMs = options.settleMs ?? 2_000;
-  while ((await sweep()) > 0 || Date.now() - started < settleMs)
+  // Bounded: a producer still emitting for the customer would otherwise keep it sweeping (reported below
+  // as still listed, so the caller knows to stop it and run again).
+  for (let pass = 0; pass < 20; pass++) {
+    const found = await sweep();
+    if (found === 0 && Date.now() - started >= settleMs) break;
     await new Promise((resolve) => setTimeout(resolve, 500));
+  }
   const profileRows = await options.profiles?.forgetCustomer(customerId);
 
   // Visibility drops deleted executions shortly after: wait, so a caller listing next sees none.
