@@ -104,10 +104,9 @@ export async function dev(argv: string[]): Promise<number> {
     log,
   });
   // With `encryption:` in temporal.yaml every payload is encrypted, and the Web UI still shows them: it
-  // decodes through a codec server started here (its token from the environment, else one for this run).
+  // decodes through a codec server started here, with a token of this run's own (printed below).
   const dataConverter = dataConverterOf(config);
   const codec = dataConverter ? await startDevCodecServer(config, profile.ip, uiPort) : undefined;
-  if (codec) log(`codec server ${codec.url} (the Web UI decodes payloads through it)`);
   const server = await startLocalServer({
     cli,
     ip: profile.ip,
@@ -273,9 +272,9 @@ export async function dev(argv: string[]): Promise<number> {
 }
 
 /**
- * The codec server of `journeys dev`: on the loopback address unless the profile listens elsewhere, a free
- * port, a random token, the Web UI's origins allowed. The Web UI of the dev server sends
- * no Authorization header, so its endpoint carries the token as a path segment.
+ * The codec server of `journeys dev`: on the loopback address, a free port, a random token, the Web UI's
+ * origins allowed. The Web UI of the dev server sends no Authorization header, so its endpoint carries the
+ * token as a path segment.
  */
 async function startDevCodecServer(config: JourneysConfig, ip: string, uiPort: number) {
   // A token of this run's own: it travels in the Web UI's settings and the server's command line, so it
