@@ -32,6 +32,8 @@ export interface GateKillsOptions {
   readonly intervalMs?: number;
   /** Give up waiting for the journeys after this long. */
   readonly deadlineMs?: number;
+  /** Runs beside the worker kills once the journeys are enrolled (e.g. restart a cluster service). */
+  readonly during?: () => Promise<void>;
 }
 
 export interface GateKillsResult {
@@ -125,6 +127,11 @@ export async function runGateKills(options: GateKillsOptions): Promise<GateKills
         journeys.enroll(gateStream, { customer, key: 'k', data: { emails: 3, gap: '1 second' } }),
       ),
     );
+    // Its failure is kept until the kills are done, then thrown.
+    const during = options.during?.().then(
+      () => undefined,
+      (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
+    );
     // Kill one worker at a time, the two in turn, each replaced at once: work in flight on the killed one
     // (an ask, a send, a contact's task) is retried by Temporal after its timeout.
     for (let k = 0; k < options.kills; k++) {
@@ -137,6 +144,8 @@ export async function runGateKills(options: GateKillsOptions): Promise<GateKills
       replacement.catch(() => undefined);
       workers[k % 2] = replacement;
     }
+    const duringError = await during;
+    if (duringError) throw duringError;
     const states = new Map<string, JourneyState>();
     const queryErrors: string[] = [];
     const deadline = Date.now() + (options.deadlineMs ?? 60_000);

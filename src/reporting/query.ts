@@ -8,6 +8,11 @@ export interface RunFilter {
   /** Only runs started in [from, to). */
   readonly from?: Date;
   readonly to?: Date;
+  /**
+   * Only runs on this task queue: one app's or environment's runs where several share a namespace (a
+   * staging and a canary worker fleet, or test runs beside a demo).
+   */
+  readonly taskQueue?: string;
   /** The outcome a conversion is; the journey's `goalOutcome` (default `converted`). */
   readonly goalOutcome?: string;
 }
@@ -23,6 +28,7 @@ export function journeyQuery(
   const goalOutcome = filter.goalOutcome ?? definition?.goalOutcome ?? 'converted';
   const filters = [`${attrs.journeyName.name} = ${literal(name)}`];
   if (filter.variant !== undefined) filters.push(`${attrs.variant.name} = ${literal(filter.variant)}`);
+  if (filter.taskQueue !== undefined) filters.push(`TaskQueue = ${literal(filter.taskQueue)}`);
   filters.push(...startedWithin(filter));
   return { name, goalOutcome, base: filters.join(' AND ') };
 }

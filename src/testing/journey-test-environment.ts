@@ -28,8 +28,14 @@ export interface JourneyTestEnvironmentOptions {
   /** The journeys module; bundled once per process. Or pass `workflowBundle`. */
   readonly workflowsPath?: string;
   readonly workflowBundle?: WorkflowBundleOption;
-  /** `time-skipping` (default): Temporal's test server. `dev`: the CLI dev server (visibility, schedules). */
-  readonly server?: 'time-skipping' | 'dev';
+  /**
+   * `time-skipping` (default): Temporal's test server. `dev`: the CLI dev server (visibility, schedules),
+   * or, when `JOURNEYS_TEST_TEMPORAL` is set (`host:port` or `host:port/namespace`), that Temporal: a
+   * cluster (`journeys cluster up`) or a staging one, so the same tests prove the journeys there.
+   * `{ address, namespace }`: that Temporal, always. Runs on a Temporal the kit did not start are ended
+   * (terminated) when their test finishes, like on the others.
+   */
+  readonly server?: 'time-skipping' | 'dev' | ExistingTemporal;
   /** Email templates of your own ({@link defineTemplate}), over the bundled ones. */
   readonly templates?: TemplatesInput;
   /** Channels of your own, by name (sent with `send.via`). */
@@ -53,6 +59,23 @@ export interface JourneyTestEnvironmentOptions {
    * `encryptingDataConverter(staticKeyRing(…))` or `dataConverterOf(config)` to test journeys encrypted.
    */
   readonly dataConverter?: DataConverter;
+}
+
+/** A Temporal the test kit connects to instead of starting one. */
+export interface ExistingTemporal {
+  readonly address: string;
+  readonly namespace?: string;
+}
+
+/** The Temporal `JOURNEYS_TEST_TEMPORAL` names (`host:port[/namespace]`), if set. */
+export function testTemporalFromEnv(env: NodeJS.ProcessEnv = process.env): ExistingTemporal | undefined {
+  const value = env.JOURNEYS_TEST_TEMPORAL?.trim();
+  if (!value) return undefined;
+  const [address, namespace] = value.split('/', 2) as [string, string | undefined];
+  if (!/^[^\s/:]+:\d{1,5}$/.test(address)) {
+    throw new TypeError(`JOURNEYS_TEST_TEMPORAL must be host:port or host:port/namespace, not "${value}"`);
+  }
+  return { address, namespace: namespace || undefined };
 }
 
 /** One test's worker, on its own task queue, and a journey client routed to it. */
@@ -123,6 +146,47 @@ export function testBinary(kind: 'time-skipping' | 'dev', cacheDir?: string): Pr
   return kind === 'dev' ? findTemporalCli(options) : findTestServer(options);
 }
 
+/** Connects to a Temporal the kit does not own (teardown closes the connections only); search attributes registered. */
+async function connectExisting(
+  existing: ExistingTemporal,
+  dataConverter: DataConverter | undefined,
+): Promise<TestWorkflowEnvironment> {
+  const namespace = existing.namespace ?? 'default';
+  const env = await TestWorkflowEnvironment.createFromExistingServer({
+    address: existing.address,
+    namespace,
+    ...(dataConverter && { client: { dataConverter } }),
+  });
+  await registerSearchAttributes(env.connection, namespace);
+  return env;
+}
+
+async function startTestServer(
+  kind: 'time-skipping' | 'dev',
+  cacheDir: string | undefined,
+  dataConverter: DataConverter | undefined,
+): Promise<TestWorkflowEnvironment> {
+  const binary = await testBinary(kind, cacheDir);
+  const executable = binary.path
+    ? { type: 'existing-path' as const, path: binary.path }
+    : { type: 'cached-download' as const };
+  return startServer(() =>
+    kind === 'dev'
+      ? TestWorkflowEnvironment.createLocal({
+          server: {
+            executable,
+            searchAttributes: journeySearchAttributeKeys,
+            log: { format: 'pretty', level: 'error' },
+          },
+          ...(dataConverter && { client: { dataConverter } }),
+        })
+      : TestWorkflowEnvironment.createTimeSkipping({
+          server: { executable },
+          ...(dataConverter && { client: { dataConverter } }),
+        }),
+  );
+}
+
 /**
  * A journey test environment: Temporal's time-skipping test server (or the dev server), the provider fakes
  * and the journeys bundled once. One per test file; `run()` per test.
@@ -142,29 +206,17 @@ export async function createJourneyTestEnvironment(
   options: JourneyTestEnvironmentOptions,
 ): Promise<JourneyTestEnvironment> {
   quietRuntime();
-  const kind = options.server ?? 'time-skipping';
+  const requested = options.server ?? 'time-skipping';
+  const existing =
+    typeof requested === 'object' ? requested : requested === 'dev' ? testTemporalFromEnv() : undefined;
+  const kind = typeof requested === 'object' ? 'dev' : requested;
   const dataConverter = options.dataConverter;
-  const binary = await testBinary(kind, options.cacheDir);
-  const executable = binary.path
-    ? { type: 'existing-path' as const, path: binary.path }
-    : { type: 'cached-download' as const };
-  const env = await startServer(() =>
-    kind === 'dev'
-      ? TestWorkflowEnvironment.createLocal({
-          server: {
-            executable,
-            searchAttributes: journeySearchAttributeKeys,
-            log: { format: 'pretty', level: 'error' },
-          },
-          ...(dataConverter && { client: { dataConverter } }),
-        })
-      : TestWorkflowEnvironment.createTimeSkipping({
-          server: { executable },
-          ...(dataConverter && { client: { dataConverter } }),
-        }),
-  );
+  const env = existing
+    ? await connectExisting(existing, dataConverter)
+    : await startTestServer(kind, options.cacheDir, dataConverter);
   if (kind === 'time-skipping') await registerSearchAttributes(env.connection, env.namespace ?? 'default');
   const fakes = await startProviderFakes();
+
   const workflowBundle =
     options.workflowBundle ??
     (await bundleJourneys(options.workflowsPath ?? path.resolve('workflows'), {

@@ -118,7 +118,7 @@ test('entered, passed, drop-off, conversion by step and outcomes match the outbo
     };
     let funnel: Awaited<ReturnType<typeof journeyFunnel>> | undefined;
     for (let i = 0; i < 50; i++) {
-      funnel = await journeyFunnel(t.env.client, abandonedCart, { from });
+      funnel = await journeyFunnel(t.env.client, abandonedCart, { from, taskQueue });
       if (
         JSON.stringify(funnel.outcomes) === JSON.stringify(outcomes) &&
         funnel.steps.length === 2 &&
@@ -142,7 +142,7 @@ test('entered, passed, drop-off, conversion by step and outcomes match the outbo
       path.count++;
       expectedPaths.set(key, path);
     }
-    const paths = await journeyPaths(t.env.client, abandonedCart, { from });
+    const paths = await journeyPaths(t.env.client, abandonedCart, { from, taskQueue });
     expect(paths.total).toBe(10);
     expect(paths.sampled).toBe(10);
     expect([...paths.paths].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual(
