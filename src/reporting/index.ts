@@ -42,3 +42,10 @@ export type { JourneyPath, JourneyPaths, PathOptions, PathPoint, PathTransition 
 export { IN_JOURNEY } from './funnel';
 export { journeyQuery, literal, startedWithin, timeWindow } from './query';
 export type { RunFilter } from './query';
+export {
+  countRuns,
+  isThrottled,
+  readVisibility,
+  VISIBILITY_CONCURRENCY,
+  VISIBILITY_PATIENCE_MS,
+} from '../client/visibility';

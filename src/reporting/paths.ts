@@ -3,6 +3,7 @@ import type { JourneyRef } from '../client';
 import { journeySearchAttributes as attrs } from '../journey';
 import type { JourneyMap, MapCounts, MapEdge, MapNode } from '../map';
 import { journeyQuery, type RunFilter } from './query';
+import { countRuns, readShared } from '../client/visibility';
 
 export interface PathOptions extends RunFilter {
   /**
@@ -54,12 +55,11 @@ export async function journeyPaths(
 ): Promise<JourneyPaths> {
   const { name, goalOutcome, base } = journeyQuery(journey, options);
   const limit = options.limit ?? DEFAULT_LIMIT;
-  const byPath = new Map<string, { steps: string[]; end: string; count: number }>();
-  let sampled = 0;
-  const [{ count: total }] = await Promise.all([
-    client.workflow.count(base),
-    (async () => {
-      if (limit <= 0) return;
+  const read = () =>
+    readShared(client, `paths ${limit} ${base}`, `the paths of ${base}`, async () => {
+      const byPath = new Map<string, { steps: string[]; end: string; count: number }>();
+      let sampled = 0;
+      if (limit <= 0) return { byPath, sampled };
       for await (const run of client.workflow.list({ query: base, pageSize: Math.min(limit, 1_000) })) {
         const steps = run.typedSearchAttributes.get(attrs.steps) ?? [];
         // A run that ended its journey may stay open to wait out its re-entry period: the outcome counts.
@@ -72,8 +72,9 @@ export async function journeyPaths(
         byPath.set(key, path);
         if (++sampled >= limit) break;
       }
-    })(),
-  ]);
+      return { byPath, sampled };
+    });
+  const [total, { byPath, sampled }] = await Promise.all([countRuns(client, base), read()]);
   const paths = [...byPath.values()].sort(
     (a, b) => b.count - a.count || a.steps.length - b.steps.length || a.end.localeCompare(b.end),
   );
