@@ -4,30 +4,41 @@
  * then the wall time of a campaign sweep over an N-customer segment. Starts go to a task queue no worker
  * polls (the client path is measured), except the sweep, whose worker enrols for real.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { createCampaignActivities, definePlan } from '../src/campaigns';
 import { createJourneyClient } from '../src/client';
-import { loadConfig } from '../src/config';
 import { journeySearchAttributes as attrs, journeyWorkflowId, type JourneyInput } from '../src/journey';
 import { createPgliteProfileSource, defineSegment } from '../src/profile';
-import { findTemporalCli, startLocalServer } from '../src/server';
 import { bundleJourneys } from '../src/worker';
 import { reactivation } from '../workflows/reactivation';
+import { onServer, type BenchServer } from './servers';
 
-export async function enrollManyBench(n: number, concurrency: number, rounds: number): Promise<void> {
-  const config = loadConfig();
-  const cli = await findTemporalCli({
-    explicitPath: config.server.cliPath,
-    cacheDir: config.server.cacheDir,
-  });
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'journeys-bench-many-'));
-  const server = await startLocalServer({ cli, dbFile: path.join(dir, 'many.sqlite') });
+/**
+ * Prints and returns the ratio (ours ÷ raw); on `given` (the cluster, say) or a dev server of its own.
+ * `sweep: false` leaves out the campaign sweep's wall time.
+ */
+export function enrollManyBench(
+  n: number,
+  concurrency: number,
+  rounds: number,
+  options: { server?: BenchServer; sweep?: boolean } = {},
+): Promise<number> {
+  return onServer(options.server, 'many', (server) =>
+    enrollMany(server, n, concurrency, rounds, options.sweep ?? true),
+  );
+}
+
+async function enrollMany(
+  server: BenchServer,
+  n: number,
+  concurrency: number,
+  rounds: number,
+  sweep: boolean,
+): Promise<number> {
   const data = await createPgliteProfileSource();
   try {
-    const client = server.env.client;
+    const client = server.client;
     const taskQueue = 'bench-many-nobody';
     const journeys = await createJourneyClient({ journeys: [reactivation], client, taskQueue });
     const raw = async (round: number) => {
@@ -70,11 +81,13 @@ export async function enrollManyBench(n: number, concurrency: number, rounds: nu
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
     console.log(
-      `enrollMany of ${n.toLocaleString('en-US')} customers, ${concurrency} in flight, dev server (SQLite WAL), ${rounds} rounds`,
+      `enrollMany of ${n.toLocaleString('en-US')} customers, ${concurrency} in flight, ${server.label}, ${rounds} rounds`,
     );
+    const ratio = median(ourRates) / median(rawRates);
     console.log(
-      `         ${median(ourRates).toFixed(0).padStart(6)} enrolments/s   raw workflow.start ${median(rawRates).toFixed(0).padStart(6)} starts/s   ratio ${(median(ourRates) / median(rawRates)).toFixed(2)}`,
+      `         ${median(ourRates).toFixed(0).padStart(6)} enrolments/s   raw workflow.start ${median(rawRates).toFixed(0).padStart(6)} starts/s   ratio ${ratio.toFixed(2)}`,
     );
+    if (!sweep) return ratio;
 
     // A sweep over an n-customer segment, with a worker enrolling for real.
     for (let i = 0; i < n; i += 1000) {
@@ -95,7 +108,7 @@ export async function enrollManyBench(n: number, concurrency: number, rounds: nu
     const sweepQueue = 'bench-sweep';
     const sweepJourneys = await createJourneyClient({ journeys: [reactivation], client, taskQueue });
     const worker = await Worker.create({
-      connection: server.env.nativeConnection,
+      connection: server.nativeConnection,
       taskQueue: sweepQueue,
       workflowBundle: await bundleJourneys(path.resolve(__dirname, '..', 'workflows')),
       activities: createCampaignActivities({
@@ -119,9 +132,8 @@ export async function enrollManyBench(n: number, concurrency: number, rounds: nu
         `campaign sweep over a ${n.toLocaleString('en-US')}-customer segment (contact grant + enrolment each): ${seconds.toFixed(1)} s, ${(summary.processed / seconds).toFixed(0)} customers/s, entered ${summary.entered.reactivation ?? 0}`,
       );
     });
+    return ratio;
   } finally {
     await data.close();
-    await server.close();
-    await rm(dir, { recursive: true, force: true });
   }
 }

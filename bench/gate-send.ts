@@ -5,19 +5,16 @@
  * against a raw Temporal workflow sending the same email with the same activity options and no gate. Runs
  * alternate, one at a time, over five customers whose contacts exist after the warm-up.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { OPEN_POLICY } from '../activities';
 import { createJourneyClient, type JourneyClient } from '../src/client';
-import { loadConfig } from '../src/config';
-import { findTemporalCli, startLocalServer } from '../src/server';
 import { startProviderFakes } from '../src/testing';
 import { bundleJourneys } from '../src/worker';
 import { gatedSend } from './gate-journeys';
+import { onServer, type BenchServer } from './servers';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 const { EventType } = temporal.api.enums.v1;
@@ -54,20 +51,20 @@ export function sendSpan(events: readonly HistoryEvent[]): number {
 }
 
 /** Median send time of each kind over `runs` runs each; prints and returns them. */
-export async function gateSendBench(runs: number): Promise<{ gated: number; ungated: number }> {
-  const config = loadConfig();
-  const cli = await findTemporalCli({
-    explicitPath: config.server.cliPath,
-    cacheDir: config.server.cacheDir,
-  });
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'journeys-bench-send-'));
-  const server = await startLocalServer({ cli, dbFile: path.join(dir, 'send.sqlite') });
+export function gateSendBench(
+  runs: number,
+  given?: BenchServer,
+): Promise<{ gated: number; ungated: number }> {
+  return onServer(given, 'send', (server) => gateSend(server, runs));
+}
+
+async function gateSend(server: BenchServer, runs: number): Promise<{ gated: number; ungated: number }> {
   const fakes = await startProviderFakes();
   try {
-    const client = server.env.client;
+    const client = server.client;
     const taskQueue = 'bench-gate-send';
     const worker = await Worker.create({
-      connection: server.env.nativeConnection,
+      connection: server.nativeConnection,
       taskQueue,
       workflowBundle: await bundleJourneys(path.resolve(__dirname, 'gate-journeys')),
       activities: fakes.activities({ gate: { client, taskQueue, policy: OPEN_POLICY } }),
@@ -75,7 +72,7 @@ export async function gateSendBench(runs: number): Promise<{ gated: number; unga
     const journeys = await createJourneyClient({ journeys: [gatedSend], client, taskQueue });
     const result = await worker.runUntil(() => alternate(client, journeys, taskQueue, runs));
     console.log(
-      `gated ÷ ungated send in a journey, dev server, history timestamps (${runs} runs each, one at a time)`,
+      `gated ÷ ungated send in a journey, ${server.label}, history timestamps (${runs} runs each, one at a time)`,
     );
     console.log(
       `         journey send.email through the gate ${result.gated.toFixed(0)} ms   raw workflow's sendEmail ${result.ungated.toFixed(0)} ms   ratio ${(result.gated / result.ungated).toFixed(2)}`,
@@ -83,8 +80,6 @@ export async function gateSendBench(runs: number): Promise<{ gated: number; unga
     return result;
   } finally {
     await fakes.close();
-    await server.close();
-    await rm(dir, { recursive: true, force: true });
   }
 }
 

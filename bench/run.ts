@@ -9,6 +9,7 @@
  *   npm run bench -- --only memory [--memory-journeys 5000 --memory-sizes sdk,100,250,default,1000 --memory-journey sleeper]
  *   npm run bench -- --only gate-stream [--stream-callers 10 --stream-updates 500 --stream-asks 500 --stream-journeys 5]
  *   npm run bench -- --only gate-kills [--kill-journeys 100 --kills 6]
+ *   npm run bench -- --only cluster [--ops 1000 --rounds 3 --cluster-many 2000 --cluster-parts client,many,send]
  *   npm run bench -- --only ingest [--ops 1000 --rounds 3 --ingest-concurrency 64 --ingest-batch 50]
  *   npm run bench -- --only codec [--ops 1000 --concurrency 32 --rounds 3 --codec-iterations 20000]
  *
@@ -44,6 +45,7 @@ import { gateKillsBench } from './gate-kills';
 import { inboxBench } from './inbox';
 import { ingestBench } from './ingest';
 import { gateSendBench } from './gate-send';
+import { clusterServer, devServer, onServer, type BenchServer } from './servers';
 import { gateStreamBench } from './gate-stream';
 import { longestJourneyBench } from './longest-journey';
 import { DEFAULT_MEMORY_SIZES, workerMemoryBench } from './worker-memory';
@@ -69,6 +71,8 @@ const { values } = parseArgs({
     'ingest-concurrency': { type: 'string', default: '64' },
     'ingest-batch': { type: 'string', default: '50' },
     'codec-iterations': { type: 'string', default: '20000' },
+    'cluster-many': { type: 'string', default: '2000' },
+    'cluster-parts': { type: 'string', default: 'client,many,send' },
     only: { type: 'string' },
   },
 });
@@ -113,83 +117,117 @@ async function compare(
   return ratio;
 }
 
-async function devServerBench(): Promise<void> {
-  const config = loadConfig();
-  const cli = await findTemporalCli({
-    explicitPath: config.server.cliPath,
-    cacheDir: config.server.cacheDir,
-  });
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'journeys-bench-'));
-  const server = await startLocalServer({ cli, dbFile: path.join(dir, 'bench.sqlite') });
-  try {
-    const client = server.env.client;
-    const taskQueue = 'bench-no-worker'; // starts and signals only: no worker needed, none polls
-    const proactive = defineJourney('bench-proactive', {});
-    const journeys = await createJourneyClient({ journeys: [proactive, abandonedCart], client, taskQueue });
-    const customer = (tag: string, round: number, i: number) => ({
-      id: `${tag}-${round}-${i}`,
-      email: `c${i}@example.com`,
-    });
-    const startArgs = (c: { id: string }): [JourneyInput] => [{ customer: c, data: undefined, timeScale: 1 }];
-    const searchAttributes = (journey: string, id: string) => [
-      { key: attrs.journeyName, value: journey },
-      { key: attrs.customerId, value: id },
-    ];
+/** `enroll` and `emit` against the raw SDK; on `given` (the cluster) or a dev server of its own. */
+function devServerBench(given?: BenchServer): Promise<{ enroll: number; emit: number }> {
+  return onServer(given, 'bench', (server) => clientBench(server));
+}
 
-    console.log(
-      `dev server (SQLite WAL), ${OPS} operations x ${ROUNDS} rounds, ${CONCURRENCY} in flight; median round`,
-    );
-    await compare(
-      'enroll',
-      'raw workflow.start',
-      (round, i) => {
-        const c = customer('raw', round, i);
-        return client.workflow.start('benchProactive', {
-          workflowId: journeyWorkflowId('bench-proactive', c.id),
-          taskQueue,
-          args: startArgs(c),
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          typedSearchAttributes: searchAttributes('bench-proactive', c.id),
+async function clientBench(server: BenchServer): Promise<{ enroll: number; emit: number }> {
+  const client = server.client;
+  const taskQueue = 'bench-no-worker'; // starts and signals only: no worker needed, none polls
+  const proactive = defineJourney('bench-proactive', {});
+  const journeys = await createJourneyClient({ journeys: [proactive, abandonedCart], client, taskQueue });
+  const customer = (tag: string, round: number, i: number) => ({
+    id: `${tag}-${round}-${i}`,
+    email: `c${i}@example.com`,
+  });
+  const startArgs = (c: { id: string }): [JourneyInput] => [{ customer: c, data: undefined, timeScale: 1 }];
+  const searchAttributes = (journey: string, id: string) => [
+    { key: attrs.journeyName, value: journey },
+    { key: attrs.customerId, value: id },
+  ];
+
+  console.log(
+    `${server.label}, ${OPS} operations x ${ROUNDS} rounds, ${CONCURRENCY} in flight; median round`,
+  );
+  const enroll = await compare(
+    'enroll',
+    'raw workflow.start',
+    (round, i) => {
+      const c = customer('raw', round, i);
+      return client.workflow.start('benchProactive', {
+        workflowId: journeyWorkflowId('bench-proactive', c.id),
+        taskQueue,
+        args: startArgs(c),
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        typedSearchAttributes: searchAttributes('bench-proactive', c.id),
+      });
+    },
+    (round, i) => journeys.enroll(proactive, { customer: customer('ours', round, i) }),
+  );
+  const data = (i: number) => ({
+    cartId: `cart-${i}`,
+    items: ['Tea'],
+    url: `https://shop.example/cart/${i}`,
+  });
+  const emit = await compare(
+    'emit',
+    'raw signalWithStart',
+    (round, i) => {
+      const c = customer('rawsws', round, i);
+      return client.workflow.signalWithStart('abandonedCart', {
+        workflowId: journeyWorkflowId('abandoned-cart', c.id, `cart-${i}`),
+        taskQueue,
+        args: startArgs(c),
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+        typedSearchAttributes: searchAttributes('abandoned-cart', c.id),
+        signal: EVENT_SIGNAL,
+        signalArgs: [
+          {
+            id: `${c.id}-e`,
+            type: 'cart.abandoned',
+            customerId: c.id,
+            data: data(i),
+            at: new Date().toISOString(),
+          },
+        ],
+      });
+    },
+    (round, i) =>
+      journeys.emit({ type: 'cart.abandoned', customer: customer('oursemit', round, i), data: data(i) }),
+  );
+  return { enroll, emit };
+}
+
+/**
+ * `enroll`, `emit`, `enrollMany` and the gated send on a Temporal cluster (PostgreSQL, four services, SQL
+ * visibility) and on the dev server, in this one run, each against the raw SDK on the same server: the
+ * ratios side by side.
+ */
+async function clusterBench(many: number, parts: readonly string[]): Promise<void> {
+  const dev = await devServer('cluster-beside');
+  const cluster = await clusterServer();
+  const ratios: Record<string, Record<string, number>> = {};
+  try {
+    for (const server of [cluster, dev]) {
+      const these: Record<string, number> = {};
+      if (parts.includes('client')) {
+        const client = await devServerBench(server);
+        these['enroll ÷ workflow.start'] = client.enroll;
+        these['emit ÷ signalWithStart'] = client.emit;
+      }
+      if (parts.includes('many'))
+        these['enrollMany ÷ workflow.start'] = await enrollManyBench(many, CONCURRENCY, ROUNDS, {
+          server,
+          sweep: false,
         });
-      },
-      (round, i) => journeys.enroll(proactive, { customer: customer('ours', round, i) }),
-    );
-    const data = (i: number) => ({
-      cartId: `cart-${i}`,
-      items: ['Tea'],
-      url: `https://shop.example/cart/${i}`,
-    });
-    await compare(
-      'emit',
-      'raw signalWithStart',
-      (round, i) => {
-        const c = customer('rawsws', round, i);
-        return client.workflow.signalWithStart('abandonedCart', {
-          workflowId: journeyWorkflowId('abandoned-cart', c.id, `cart-${i}`),
-          taskQueue,
-          args: startArgs(c),
-          workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-          typedSearchAttributes: searchAttributes('abandoned-cart', c.id),
-          signal: EVENT_SIGNAL,
-          signalArgs: [
-            {
-              id: `${c.id}-e`,
-              type: 'cart.abandoned',
-              customerId: c.id,
-              data: data(i),
-              at: new Date().toISOString(),
-            },
-          ],
-        });
-      },
-      (round, i) =>
-        journeys.emit({ type: 'cart.abandoned', customer: customer('oursemit', round, i), data: data(i) }),
-    );
+      if (parts.includes('send')) {
+        const send = await gateSendBench(Math.min(OPS, 50), server);
+        these['gated send ÷ raw send (time, lower is better)'] = send.gated / send.ungated;
+      }
+      ratios[server.label] = these;
+    }
   } finally {
-    await server.close();
-    await rm(dir, { recursive: true, force: true });
+    await cluster.close();
+    await dev.close();
   }
+  const labels = Object.keys(ratios);
+  console.log(`\nratios, ${labels.join(' | ')}`);
+  for (const what of Object.keys(ratios[labels[0]!]!))
+    console.log(
+      `  ${what.padEnd(46)} ${labels.map((l) => ratios[l]![what]!.toFixed(2).padStart(6)).join('   ')}`,
+    );
 }
 
 async function timeSkippingBench(): Promise<void> {
@@ -387,7 +425,9 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   console.log(`temporal-journeys bench  node ${process.version}  ${os.cpus().length} cpus`);
   const benches: Record<string, () => Promise<void>> = {
-    client: devServerBench,
+    client: async () => {
+      await devServerBench();
+    },
     journey: timeSkippingBench,
     send: sendOverheadBench,
     gate: async () => {
@@ -410,7 +450,10 @@ async function main(): Promise<void> {
         rounds: ROUNDS,
         iterations: Number(values['codec-iterations']),
       }),
-    many: () => enrollManyBench(Number(values.many), CONCURRENCY, ROUNDS),
+    many: async () => {
+      await enrollManyBench(Number(values.many), CONCURRENCY, ROUNDS);
+    },
+    cluster: () => clusterBench(Number(values['cluster-many']), values['cluster-parts'].split(',')),
     funnel: () => funnelBench(Number(values['funnel-runs']), Number(values['funnel-rounds'])),
     memory: () =>
       workerMemoryBench({
@@ -428,7 +471,7 @@ async function main(): Promise<void> {
       }),
     'gate-kills': () => gateKillsBench(Number(values['kill-journeys']), Number(values.kills)),
   };
-  const onlyWhenAsked = ['funnel', 'gate-stream', 'gate-kills', 'memory']; // minutes each: not part of the default run
+  const onlyWhenAsked = ['funnel', 'gate-stream', 'gate-kills', 'memory', 'cluster']; // minutes each: not part of the default run
   for (const [name, bench] of Object.entries(benches))
     if (values.only ? values.only.split(',').includes(name) : !onlyWhenAsked.includes(name)) await bench();
 }

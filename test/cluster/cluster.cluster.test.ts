@@ -1,8 +1,8 @@
 /**
  * What only a cluster shows (the `cluster` jest project; test/cluster/global-setup.ts started it):
- * separate service processes with SQL visibility on PostgreSQL, Temporal's default visibility rate limit
- * (10 calls per second per namespace; the test that reports answer through it is not done yet), a history
- * service killed and restarted while journeys send.
+ * separate service processes with SQL visibility on PostgreSQL, a history service killed and restarted
+ * while journeys send. The reports under Temporal's default visibility rate limit are in
+ * visibility.cluster.test.ts, `journeys cluster` in cli.cluster.test.ts.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
