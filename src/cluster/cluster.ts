@@ -4,7 +4,7 @@ import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
+import { Connection, type TLSConfig } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { JourneyError } from '../errors';
 import { registerSearchAttributes } from '../server/search-attributes';
@@ -44,6 +44,24 @@ export interface ClusterState {
   };
   readonly services: Readonly<Record<ClusterService, ClusterServiceState>>;
   readonly dynamicConfigFile: string;
+  /** The frontend's mTLS files, when it was started with them. */
+  readonly tls?: ClusterTls;
+}
+
+/**
+ * mTLS between clients and the frontend (PEM files): the frontend serves `serverCert` and accepts only
+ * clients whose certificate `ca` signed. `clientCert`/`clientKey` (signed by `ca`) are the cluster's own
+ * client identity: its worker service's calls to the frontend, and this module's (namespace, status).
+ * Traffic between the services stays plaintext on 127.0.0.1.
+ */
+export interface ClusterTls {
+  readonly ca: string;
+  readonly serverCert: string;
+  readonly serverKey: string;
+  readonly clientCert: string;
+  readonly clientKey: string;
+  /** The name the server certificate carries, checked by clients (default `localhost`). */
+  readonly serverName?: string;
 }
 
 export interface StartClusterOptions {
@@ -59,6 +77,8 @@ export interface StartClusterOptions {
   readonly detached?: boolean;
   /** Dynamic config values over ours, e.g. `{ 'frontend.namespaceRPS.visibility': 10 }`. */
   readonly dynamicConfig?: Readonly<Record<string, unknown>>;
+  /** mTLS on the frontend: only clients with a certificate its CA signed get in. */
+  readonly tls?: ClusterTls;
   readonly log?: (line: string) => void;
 }
 
@@ -127,6 +147,7 @@ export async function startCluster(options: StartClusterOptions): Promise<Runnin
   try {
     await setupSchemas(binaries, { port: pgPort, password, fresh }, log);
 
+    const tls = options.tls && absoluteTls(options.tls);
     const frontendPort = options.port === 0 ? await freePort() : (options.port ?? DEFAULT_CLUSTER_PORT);
     const dynamicConfigFile = path.join(stateDir, 'dynamicconfig.yaml');
     await writeFile(dynamicConfigFile, dynamicConfigYaml(options.dynamicConfig ?? {}));
@@ -134,9 +155,13 @@ export async function startCluster(options: StartClusterOptions): Promise<Runnin
     const services = {} as Record<ClusterService, ClusterServiceState>;
     for (const service of CLUSTER_SERVICES) {
       const configFile = path.join(stateDir, `${service}.yaml`);
-      await writeFile(configFile, serviceConfig(service, ports, { pgPort, password, dynamicConfigFile }), {
-        mode: 0o600,
-      });
+      await writeFile(
+        configFile,
+        serviceConfig(service, ports, { pgPort, password, dynamicConfigFile }, tls),
+        {
+          mode: 0o600,
+        },
+      );
       services[service] = {
         pid: 0,
         ...ports[service],
@@ -151,6 +176,7 @@ export async function startCluster(options: StartClusterOptions): Promise<Runnin
       postgres: { pid: postgres.pid, port: pgPort, dataDir, password },
       services,
       dynamicConfigFile,
+      ...(tls && { tls }),
     };
     await writeFile(path.join(stateDir, STATE_FILE), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
     const cluster = handle(state, binaries, options.detached ?? false);
@@ -193,7 +219,7 @@ export async function clusterStatus(state: ClusterState): Promise<{
   for (const service of CLUSTER_SERVICES) processes[service] = alive(state.services[service].pid);
   let frontend: string;
   try {
-    const connection = await Connection.connect({ address: state.address, connectTimeout: 3_000 });
+    const connection = await Connection.connect({ ...connectionTo(state), connectTimeout: 3_000 });
     try {
       const info = await connection.workflowService.getSystemInfo({});
       frontend = `serving (server ${info.serverVersion || state.version})`;
@@ -319,10 +345,52 @@ async function servicePorts(frontendPort: number): Promise<Record<ClusterService
  * stores and cluster metadata for all four, each with its own metrics port (they are separate processes).
  * Written as JSON, which YAML reads.
  */
+function absoluteTls(tls: ClusterTls): ClusterTls {
+  const files = ['ca', 'serverCert', 'serverKey', 'clientCert', 'clientKey'] as const;
+  const resolved = { ...tls };
+  for (const key of files) {
+    const file = path.resolve(tls[key]);
+    if (!existsSync(file))
+      throw new JourneyError('INPUT_INVALID', `The cluster's tls.${key} file ${file} does not exist.`);
+    Object.assign(resolved, { [key]: file });
+  }
+  return resolved;
+}
+
+/** How this module (and a caller) connects to the cluster's frontend: with its client identity under mTLS. */
+export function connectionTo(state: ClusterState): { address: string; tls?: TLSConfig } {
+  if (!state.tls) return { address: state.address };
+  return {
+    address: state.address,
+    tls: {
+      serverNameOverride: state.tls.serverName ?? 'localhost',
+      serverRootCACertificate: readFileSync(state.tls.ca),
+      clientCertPair: { crt: readFileSync(state.tls.clientCert), key: readFileSync(state.tls.clientKey) },
+    },
+  };
+}
+
+function tlsConfig(tls: ClusterTls) {
+  const client = { serverName: tls.serverName ?? 'localhost', rootCaFiles: [tls.ca] };
+  return {
+    frontend: {
+      server: {
+        certFile: tls.serverCert,
+        keyFile: tls.serverKey,
+        requireClientAuth: true,
+        clientCaFiles: [tls.ca],
+      },
+      client,
+    },
+    systemWorker: { certFile: tls.clientCert, keyFile: tls.clientKey, client },
+  };
+}
+
 function serviceConfig(
   service: ClusterService,
   ports: Record<ClusterService, Ports>,
   db: { pgPort: number; password: string; dynamicConfigFile: string },
+  tls: ClusterTls | undefined,
 ): string {
   const sql = (databaseName: string, maxConns: number) => ({
     sql: {
@@ -358,6 +426,7 @@ function serviceConfig(
     },
     global: {
       membership: { maxJoinDuration: '30s', broadcastAddress: '127.0.0.1' },
+      ...(tls && { tls: tlsConfig(tls) }),
       metrics: {
         prometheus: {
           framework: 'tally',
@@ -413,7 +482,7 @@ function dynamicConfigYaml(extra: Readonly<Record<string, unknown>>): string {
 
 /** Registers the namespace and the search attributes, and waits until a visibility query by them answers. */
 async function prepareNamespace(state: ClusterState, log: (line: string) => void): Promise<void> {
-  const connection = await Connection.connect({ address: state.address });
+  const connection = await Connection.connect(connectionTo(state));
   try {
     await waitFor('the frontend', 120_000, async () => {
       try {

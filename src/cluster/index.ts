@@ -14,6 +14,7 @@ export {
   attachCluster,
   CLUSTER_SERVICES,
   clusterStatus,
+  connectionTo,
   DEFAULT_CLUSTER_PORT,
   postgresDataDir,
   readClusterState,
@@ -23,6 +24,7 @@ export type {
   ClusterService,
   ClusterServiceState,
   ClusterState,
+  ClusterTls,
   RunningCluster,
   StartClusterOptions,
 } from './cluster';
