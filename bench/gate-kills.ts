@@ -170,7 +170,11 @@ export async function runGateKills(options: GateKillsOptions): Promise<GateKills
           lastError.set(c.id, message);
         }
       }
-      const waiting = [...states.values()].filter((s) => s.outcome == null && !s.deferred);
+      // A customer whose every query failed so far is still waited for.
+      const waiting = customers.filter((c) => {
+        const s = states.get(c.id);
+        return s === undefined || (s.outcome == null && !s.deferred);
+      });
       if (waiting.length === 0) break;
       await pause(250);
     }
@@ -203,10 +207,15 @@ export async function runGateKills(options: GateKillsOptions): Promise<GateKills
           .filter((c) => states.get(c.id)?.outcome == null)
           .map(async (c) => {
             const workflowId = journeyWorkflowId(gateStream.name, c.id, 'k');
-            const history = await journeys.temporal.workflow.getHandle(workflowId).fetchHistory();
-            const file = path.join(os.tmpdir(), `${workflowId.replace(/[^\w.-]+/g, '_')}.history.json`);
-            await writeFile(file, historyToJSON(history));
-            return file;
+            try {
+              const history = await journeys.temporal.workflow.getHandle(workflowId).fetchHistory();
+              const file = path.join(os.tmpdir(), `${workflowId.replace(/[^\w.-]+/g, '_')}.history.json`);
+              await writeFile(file, historyToJSON(history));
+              return file;
+            } catch (err) {
+              // Diagnostics only: a history that cannot be read is named, not thrown over the result.
+              return `${workflowId}: history not read (${err instanceof Error ? err.message : String(err)})`;
+            }
           }),
       ),
       unfinishedErrors: customers

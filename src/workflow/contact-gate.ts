@@ -3,6 +3,7 @@ import {
   patched,
   proxyActivities,
   proxyLocalActivities,
+  sleep,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { GateDecision, GateRequest } from '../contact';
@@ -19,6 +20,24 @@ const GATE_PATCH = 'temporal-journeys.contact-gate';
  * made after are local activity markers. The patch keeps both replaying.
  */
 const LOCAL_GATE_PATCH = 'temporal-journeys.contact-gate-local';
+
+/** The gate's patches, decided in a run's first task (runs with `temporal-journeys.patches-first`). */
+export interface GatePatches {
+  readonly gate: boolean;
+  readonly local: boolean;
+}
+
+export function decideGatePatches(): GatePatches {
+  return { gate: patched(GATE_PATCH), local: patched(LOCAL_GATE_PATCH) };
+}
+
+/**
+ * A workflow task boundary the replay sees where the original run saw it: the code after a local activity
+ * goes on once a 1 ms timer fired (see `PATCHES_FIRST_PATCH` in journey.ts).
+ */
+export function afterLocalActivity(): Promise<void> {
+  return sleep(1);
+}
 
 interface GateActivities {
   askContact(request: GateRequest & { customerId: string }): Promise<GateDecision>;
@@ -58,9 +77,11 @@ export async function askContact(
   options: SendOptions,
 ): Promise<string | undefined> {
   const { step } = context;
-  if (!patched(GATE_PATCH)) return undefined;
+  const decided = runtime.gatePatches;
+  if (!(decided ? decided.gate : patched(GATE_PATCH))) return undefined;
   for (let round = 0; ; round++) {
-    const gate = patched(LOCAL_GATE_PATCH) ? localGate : remoteGate;
+    const local = decided ? decided.local : patched(LOCAL_GATE_PATCH);
+    const gate = local ? localGate : remoteGate;
     const ask = () =>
       gate.askContact({
         customerId: runtime.customerId,
@@ -75,8 +96,12 @@ export async function askContact(
     // for the send itself): a grant the contact recorded is always a send that goes out, so the ledger
     // counts what the customer received. Waiting out a deferral stays cancellable.
     const answer = runtime.order ? await CancellationScope.nonCancellable(ask) : await ask();
-    if (answer.decision === 'allow') return undefined;
-    if (answer.decision === 'suppress') return answer.reason;
+    if (answer.decision === 'allow') return undefined; // the send's activity is the next command
+    if (answer.decision === 'suppress') {
+      // The journey's own code runs next: after a task boundary a replay agrees on.
+      if (decided && local) await afterLocalActivity();
+      return answer.reason;
+    }
     runtime.deferred = { channel, step, until: new Date(answer.until).toISOString(), reason: answer.reason };
     try {
       await runtime.timer(Math.max(1, answer.until - Date.now()));

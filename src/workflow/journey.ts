@@ -35,6 +35,7 @@ import {
   type JourneyState,
 } from '../journey';
 import { installRuntime, JourneyRuntime } from './runtime';
+import { afterLocalActivity, decideGatePatches } from './contact-gate';
 
 /** What a journey body receives. */
 export interface JourneyContext<TTrigger extends AnyEventDefinition | undefined> {
@@ -76,6 +77,16 @@ const TRIGGER_WAIT = '1 minute';
  * are ordered").
  */
 export const ORDERING_PATCH = 'temporal-journeys.ordered-events';
+
+/**
+ * Runs started on this code decide the runtime's own patches in their first task and start the body after
+ * a 1 ms timer, not straight after the inbox's local activity. Temporal's core may record a local activity's
+ * result in one workflow task and hand it to the code in the next (when it answers a query meanwhile), while
+ * a replay hands it over in the first: code run in between would see a different task on replay, and any
+ * `patched()` there, ours or a journey's, would fail the replay ("patch marker ... no corresponding change
+ * command"). A timer's firing is an event, the same task on replay. See test/contact/gate-kills.dev.test.ts.
+ */
+export const PATCHES_FIRST_PATCH = 'temporal-journeys.patches-first';
 
 /** The inbox read at a run's start: a local activity, so it costs one marker in the history. */
 const inbox = proxyLocalActivities<{
@@ -145,8 +156,10 @@ async function run(definition: JourneyDefinition, input: JourneyInput, body: Bod
       'JOURNEY_INVALID',
     );
   }
+  const patchesFirst = patched(PATCHES_FIRST_PATCH);
   const ordered = patched(ORDERING_PATCH);
   const runtime = new JourneyRuntime(definition, input, ordered);
+  if (patchesFirst) runtime.gatePatches = decideGatePatches();
   installRuntime(runtime);
   setHandler(eventSignal, (raw) => runtime.receive(raw));
   setHandler(exitSignal, (request) => runtime.receiveExit(request));
@@ -164,6 +177,7 @@ async function run(definition: JourneyDefinition, input: JourneyInput, body: Bod
     // A keyed reactive journey's id is known once its trigger is.
     if (!definition.trigger || !definition.key) checkWorkflowId(definition, input.customer.id, input.key);
     await readInbox(runtime);
+    if (patchesFirst) await afterLocalActivity();
     void runtime.order.run((arrival, at) => runtime.apply(arrival, at));
   }
 

@@ -21,6 +21,7 @@ import {
   type StepPassed,
 } from '../journey';
 import { EventOrder, type Arrival } from './event-order';
+import type { GatePatches } from './contact-gate';
 
 /** Remember this many event ids for de-duplication; older ids are forgotten first. */
 const SEEN_IDS_LIMIT = 10_000;
@@ -80,6 +81,8 @@ export class JourneyRuntime {
       this.timers.delete(id);
     }
   }
+  /** Runs with `temporal-journeys.patches-first`: the gate's patches, decided in the first task. */
+  gatePatches: GatePatches | undefined;
   reenterableAt: string | null = null;
   deferred: DeferredSend | null = null;
   rejectedEvents = 0;

@@ -6,10 +6,13 @@
  * or `GATE_DIST` naming another output folder of `tsc -p tsconfig.build.json`).
  */
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing/all';
 import { gateStream } from '../../bench/gate-journeys';
 import { runGateKills } from '../../bench/gate-kills';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { bundleJourneys } from '../../src/worker';
 
@@ -28,6 +31,7 @@ afterAll(() => t?.close());
 
 test('20 three-email journeys, 3 worker kills: every email sent once, ledger = emails, none deferred', async () => {
   expect(existsSync(workerScript)).toBe(true); // built by `npm run build` (or GATE_DIST)
+  const started = new Date();
   const result = await runGateKills({
     address: t.env.address,
     client: t.env.client,
@@ -43,7 +47,10 @@ test('20 three-email journeys, 3 worker kills: every email sent once, ledger = e
   // Every history the kills left replays on the same code: no run is one query or one worker away from
   // a nondeterminism error.
   const histories = [];
-  for await (const execution of t.env.client.workflow.list({ query: 'JourneyName = "gate-stream"' }))
+  for await (const execution of t.env.client.workflow.list({
+    // This test's runs only: a server shared with other runs of it may keep theirs.
+    query: `JourneyName = "gate-stream" AND StartTime >= "${started.toISOString()}"`,
+  }))
     histories.push({
       workflowId: execution.workflowId,
       history: await t.env.client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory(),
@@ -51,7 +58,13 @@ test('20 three-email journeys, 3 worker kills: every email sent once, ledger = e
   expect(histories.length).toBeGreaterThanOrEqual(20);
   const bundle = await bundleJourneys(require.resolve('../../bench/gate-journeys'));
   const failures: string[] = [];
-  for await (const replayed of Worker.runReplayHistories({ workflowBundle: bundle }, histories))
-    if (replayed.error) failures.push(`${replayed.workflowId}: ${replayed.error.message}`);
+  for await (const replayed of Worker.runReplayHistories({ workflowBundle: bundle }, histories)) {
+    if (!replayed.error) continue;
+    // Kept for whoever reads the failure: the history that did not replay, as the Temporal CLI writes one.
+    const { history } = histories.find((h) => h.workflowId === replayed.workflowId)!;
+    const file = path.join(os.tmpdir(), `${replayed.workflowId.replace(/[^\w.-]+/g, '_')}.history.json`);
+    await writeFile(file, historyToJSON(history));
+    failures.push(`${replayed.workflowId}: ${replayed.error.message} (history: ${file})`);
+  }
   expect(failures).toEqual([]);
 }, 180_000);
