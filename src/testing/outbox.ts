@@ -38,6 +38,12 @@ export type OutboxMessage =
 export class Outbox extends EventEmitter<{ message: [OutboxMessage] }> {
   readonly messages: OutboxMessage[] = [];
 
+  constructor() {
+    super();
+    // Each pending `waitFor` listens: a test waiting for fifty customers at once is not a leak.
+    this.setMaxListeners(0);
+  }
+
   add(message: OutboxMessage): void {
     this.messages.push(message);
     this.emit('message', message);
