@@ -21,7 +21,8 @@ export type JourneyErrorCode =
   | 'CLIENT_CLOSED'
   | 'JOURNEY_UNAVAILABLE'
   | 'KEY_MISSING'
-  | 'PAYLOAD_UNREADABLE';
+  | 'PAYLOAD_UNREADABLE'
+  | 'ROLLOUT_REFUSED';
 
 /** Base class of every error this package throws on purpose. */
 export class JourneyError extends Error {

@@ -47,6 +47,7 @@ export type {
   JourneyOptions,
   JourneyOutcome,
   JourneyState,
+  JourneyVersioning,
   ReentryPolicy,
   SendResult,
   StepPassed,

@@ -48,3 +48,13 @@ export type {
   EnrollManySummary,
 } from './enroll-many';
 export type { Route } from './routing';
+export {
+  deploymentStatus,
+  promoteBuild,
+  rampBuild,
+  rollbackBuild,
+  RolloutError,
+  type DeploymentBuild,
+  type DeploymentStatus,
+  type RolloutRefusal,
+} from './rollout';

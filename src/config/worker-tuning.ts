@@ -44,6 +44,24 @@ export const workerTuningSchema = z
     stickyQueueScheduleToStartTimeout: duration,
     /** On shutdown, how long running activities may finish before they are cancelled (Temporal: none). */
     shutdownGraceTime: duration,
+    /**
+     * Worker Versioning: the deployment this worker belongs to and its build (e.g. the git commit). Runs are
+     * routed to the deployment's current (or ramping) build; see `journeys rollout` and the README, "Safe
+     * rollouts". Unset: the worker is unversioned and takes every run on its task queue.
+     */
+    deployment: z.strictObject(
+      {
+        name: z
+          .string()
+          .min(1)
+          .max(255)
+          .refine((n) => !n.includes('.'), {
+            message: 'a deployment name has no "." (Temporal joins name.buildId)',
+          }),
+        buildId: z.string().min(1).max(255),
+      },
+      { error: 'an object { name, buildId }' },
+    ),
   })
   .partial()
   .strict()
@@ -66,6 +84,11 @@ export interface WorkerCreateTuning {
   readonly stickyQueueScheduleToStartTimeout?: number;
   /** Milliseconds. */
   readonly shutdownGraceTime?: number;
+  readonly workerDeploymentOptions?: {
+    readonly useWorkerVersioning: true;
+    readonly version: { readonly deploymentName: string; readonly buildId: string };
+    readonly defaultVersioningBehavior: 'AUTO_UPGRADE';
+  };
 }
 
 /**
@@ -120,6 +143,12 @@ export function workerTuningOf(
     activityTaskPollerBehavior: pollers(merged.activityTaskPollers),
     stickyQueueScheduleToStartTimeout: ms(merged.stickyQueueScheduleToStartTimeout),
     shutdownGraceTime: ms(merged.shutdownGraceTime),
+    // Journeys upgrade to the current build unless they say `versioning: 'pinned'` (their workflow option).
+    workerDeploymentOptions: merged.deployment && {
+      useWorkerVersioning: true,
+      version: { deploymentName: merged.deployment.name, buildId: merged.deployment.buildId },
+      defaultVersioningBehavior: 'AUTO_UPGRADE',
+    },
   };
   // Only what is set: Worker.create spreads its options over its defaults, so an `undefined` would erase one.
   return Object.fromEntries(Object.entries(tuning).filter(([, v]) => v !== undefined)) as WorkerCreateTuning;

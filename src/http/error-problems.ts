@@ -56,6 +56,7 @@ export function problemOf(
       case 'PROVIDER_UNAVAILABLE':
       case 'KEY_MISSING':
       case 'PAYLOAD_UNREADABLE':
+      case 'ROLLOUT_REFUSED':
         break; // the server's own trouble (unavailability is answered above): a 500
     }
   }

@@ -29,6 +29,7 @@ const ALLOWED = {
   reentry: '"never", "always" or { after: a duration }',
   reentryAfter: 'a duration > 0 of at most 10 years, e.g. "7 days", "12 hours" or a number of milliseconds',
   description: 'a string',
+  versioning: '"auto-upgrade" or "pinned"',
 } as const;
 
 function isEventDefinition(value: unknown): value is AnyEventDefinition {
@@ -87,6 +88,7 @@ export const journeyOptionSchemas = {
     )
     .optional(),
   description: z.string({ error: ALLOWED.description }).optional(),
+  versioning: z.enum(['auto-upgrade', 'pinned'], { error: ALLOWED.versioning }).optional(),
 };
 
 /** The options as checked: every value has its type, no option is unknown. */

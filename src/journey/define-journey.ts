@@ -43,7 +43,18 @@ export interface JourneyOptions<
   /** Defaults to `'never'`. */
   readonly reentry?: ReentryPolicy;
   readonly description?: string;
+  /**
+   * On a worker with a deployment version (`createJourneyWorker({ deployment })`), which build a running
+   * journey's next workflow task goes to once another build becomes current. `'auto-upgrade'` (the default):
+   * the current build, so months-long journeys get fixes and must stay replayable (`patched()`, `journeys
+   * replay`). `'pinned'`: the build it started on, until it ends, so a short journey never meets changed
+   * code and needs no patch. Ignored by workers without a deployment. README, "Safe rollouts".
+   */
+  readonly versioning?: JourneyVersioning;
 }
+
+/** See {@link JourneyOptions.versioning}. */
+export type JourneyVersioning = 'auto-upgrade' | 'pinned';
 
 /**
  * What the client, the worker and reporting know about a journey without running its code: name,
@@ -64,6 +75,7 @@ export interface JourneyDefinition {
   readonly route: ((event: never) => string | undefined) | undefined;
   readonly reentry: ReentryPolicy;
   readonly description: string | undefined;
+  readonly versioning: JourneyVersioning;
 }
 
 /** Compile time: the run-time schema checks exactly the options the interface declares, no more, no less. */
@@ -106,6 +118,7 @@ export function defineJourney<
     route: checked.route,
     reentry: checked.reentry === undefined ? 'never' : freezeReentry(checked.reentry),
     description: checked.description,
+    versioning: checked.versioning ?? 'auto-upgrade',
   });
 }
 

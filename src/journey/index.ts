@@ -3,7 +3,7 @@
  * the signal/query protocol and durations. Pure, safe in the workflow sandbox.
  */
 export { defineJourney, listenedEventTypes } from './define-journey';
-export type { JourneyDefinition, JourneyOptions, ReentryPolicy } from './define-journey';
+export type { JourneyDefinition, JourneyOptions, JourneyVersioning, ReentryPolicy } from './define-journey';
 export { RESERVED_GOAL_OUTCOMES } from './define-journey.schema';
 export { MAX_JOURNEY_NAME_LENGTH, OUTCOME, RESERVED_WORKFLOW_TYPES, workflowTypeOf } from './journey-name';
 export { checkJourneyDefinition, checkJourneyList } from './check-journey-list';

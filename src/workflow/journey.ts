@@ -10,6 +10,7 @@ import {
   patched,
   proxyLocalActivities,
   setHandler,
+  setWorkflowOptions,
   sleep as wfSleep,
   TemporalFailure,
   upsertSearchAttributes,
@@ -143,6 +144,8 @@ export function journey<
   }
   const workflow = async (input: JourneyInput): Promise<JourneyState> => run(definition, input, body as Body);
   Object.defineProperty(workflow, 'name', { value: definition.workflowType });
+  // Only a worker with a deployment version reads it; auto-upgrade is that worker's default.
+  if (definition.versioning === 'pinned') setWorkflowOptions({ versioningBehavior: 'PINNED' }, workflow);
   return Object.assign(workflow, { definition });
 }
 
