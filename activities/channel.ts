@@ -8,6 +8,7 @@ import {
   type SendSmsRequest,
   type SendWebhookRequest,
 } from '../src/journey';
+import { countInActivity } from '../src/metrics';
 import { sendFailure } from './provider-errors';
 
 /** What a channel returns when the provider accepted the message. */
@@ -37,11 +38,6 @@ export type ChannelActivities = Record<`send${string}`, (request: never) => Prom
 
 const BUILT_IN = ['email', 'sms', 'webhook', 'push'] as const;
 
-/** A channel's failure, with {@link PermanentSendError} and {@link RetryableSendError} as Temporal takes them. */
-const rethrow = (err: unknown): never => {
-  throw sendFailure(err);
-};
-
 /** The attempt this activity is on (1 outside an activity, e.g. when a test calls a channel directly). */
 function attempt(): number {
   try {
@@ -65,6 +61,26 @@ const notConfigured = (channel: string) =>
     'channel_not_configured',
   );
 
+/** One send through a channel, counted in `journeys_sends` by its outcome. */
+async function deliver(
+  channel: string,
+  sender: ChannelSender<unknown>,
+  request: unknown,
+): Promise<SendResult> {
+  const named = (request as { journey?: unknown }).journey;
+  const journey = typeof named === 'string' ? named : '';
+  try {
+    const result = sent(channel, await sender(request));
+    countInActivity('sends', { channel, status: 'sent', journey });
+    return result;
+  } catch (err) {
+    const failure = sendFailure(err);
+    const rejected = failure instanceof ApplicationFailure && failure.nonRetryable;
+    countInActivity('sends', { channel, status: rejected ? 'rejected' : 'retrying', journey });
+    throw failure;
+  }
+}
+
 /**
  * Wraps channels as the activities a worker registers: `sendEmail`, `sendSms`, `sendWebhook`,
  * `sendPush`, and `sendCustom`, which dispatches to the channels of your own by name. A channel the
@@ -77,7 +93,7 @@ export function createChannelActivities(channels: Channels): ChannelActivities {
     const sender = channels[name] as ChannelSender<unknown> | undefined;
     activities[channelActivity(name)] = async (request: never) => {
       if (!sender) throw notConfigured(name);
-      return sent(name, await sender(request).catch(rethrow));
+      return deliver(name, sender, request);
     };
   }
   activities[channelActivity('custom')] = async (request: never) => {
@@ -86,7 +102,7 @@ export function createChannelActivities(channels: Channels): ChannelActivities {
       ? undefined
       : (channels[channel] as ChannelSender<unknown> | undefined);
     if (!sender) throw notConfigured(channel);
-    return sent(channel, await sender(request).catch(rethrow));
+    return deliver(channel, sender, request);
   };
   return activities;
 }

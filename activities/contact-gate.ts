@@ -1,3 +1,4 @@
+import { countInActivity } from '../src/metrics';
 import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
@@ -40,8 +41,8 @@ export function createContactGate(
   options: ContactGateOptions,
 ): (request: AskContactRequest) => Promise<GateDecision> {
   const { client, taskQueue } = options;
-  return async ({ customerId, ...request }) =>
-    updateContact<GateDecision>(customerId, {
+  return async ({ customerId, ...request }) => {
+    const decision = await updateContact<GateDecision>(customerId, {
       client,
       taskQueue,
       update: 'contact.gate',
@@ -51,6 +52,13 @@ export function createContactGate(
       // hold a slot its retry needs.
       signal: attemptSignal(),
     });
+    countInActivity('gateDecisions', {
+      channel: request.channel,
+      decision: decision.decision,
+      reason: decision.decision === 'allow' ? '' : decision.reason,
+    });
+    return decision;
+  };
 }
 
 /** The running activity attempt's cancellation signal; none when called outside an activity (a bench). */

@@ -166,7 +166,7 @@ export const eventsSchema = z
  * contacts (and `contacts:write` is needed, besides `events:write`, to send a consent event such as
  * `subscription.confirmed`); `deliveries:write` lets a key send delivery events itself (`email.bounced`,
  * `sms.stop`, … which otherwise come only from signed provider webhooks); `dashboard:read` opens the
- * dashboard.
+ * dashboard; `metrics:read` scrapes `GET /metrics`.
  */
 export const API_SCOPES = [
   'events:write',
@@ -176,6 +176,7 @@ export const API_SCOPES = [
   'contacts:write',
   'deliveries:write',
   'dashboard:read',
+  'metrics:read',
 ] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
@@ -347,6 +348,20 @@ export const configSchema = z
     channels: z.record(z.string(), channelOptionsSchema).default({}),
     /** Worker tuning: cache and concurrency (`createJourneyWorker` options override it). */
     worker: workerTuningSchema.default({}),
+    /**
+     * A worker's metrics, the Temporal SDK's and the package's (`journeys_sends`, `journeys_gate_decisions`):
+     * a Prometheus endpoint to scrape (`prometheus: { bindAddress: 0.0.0.0:9464 }`) or an OpenTelemetry
+     * collector to push to (`otel: { url: http://collector:4317 }`). `createJourneyWorker` installs
+     * Temporal's runtime with it.
+     */
+    metrics: z
+      .union([
+        z.strictObject({
+          prometheus: z.strictObject({ bindAddress: z.string().regex(/^[^:\s]+:\d{1,5}$/) }),
+        }),
+        z.strictObject({ otel: z.strictObject({ url: z.url() }) }),
+      ])
+      .optional(),
     /** `journeys serve`: host, port, API keys, limits, CORS, the Segment mapping. */
     serve: serveSchema.default({
       host: '127.0.0.1',

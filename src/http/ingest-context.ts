@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
+import type { MetricsRegistry } from '../metrics';
 import type { HttpBindings } from '@hono/node-server';
 import type { JourneyClient } from '../client';
 import type { ApiScope, ServeConfig } from '../config';
@@ -34,6 +35,8 @@ export interface IngestContext {
   readonly serve: ServeConfig;
   readonly requestTimeoutMs: number;
   readonly audit: (line: AuditLine) => void;
+  /** What `GET /metrics` answers: requests and events counted as they are answered. */
+  readonly metrics: MetricsRegistry;
   /** An error nobody expected (it becomes a 500 without details): for the server's log. */
   readonly onError: (error: unknown, where: string) => void;
 }

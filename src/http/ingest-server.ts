@@ -6,6 +6,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Client } from '@temporalio/client';
 import { Hono, type MiddlewareHandler } from 'hono';
+import { MetricsRegistry } from '../metrics';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
@@ -154,6 +155,7 @@ export async function createIngestServer(options: IngestServerOptions): Promise<
     requestTimeoutMs: toMs(config.serve.requestTimeout as Duration),
     audit: options.audit ?? ((line) => process.stdout.write(`${JSON.stringify({ audit: line })}\n`)),
     onError: options.onError ?? ((error, where) => console.error(`journeys serve: ${where}:`, error)),
+    metrics: new MetricsRegistry(),
   };
 
   const app = new Hono<IngestEnv>();
@@ -190,6 +192,15 @@ export async function createIngestServer(options: IngestServerOptions): Promise<
     return undefined;
   };
   app.use('*', limitBody);
+  // journeys_ingest_requests: by the route that answered (its pattern, not the path: ids stay out).
+  app.use('*', async (c, next) => {
+    await next();
+    const route = c.req.routePath === '/*' || c.req.routePath === '*' ? 'unmatched' : c.req.routePath;
+    ctx.metrics.add('ingestRequests', { route: `${c.req.method} ${route}`, status: String(c.res.status) });
+  });
+  app.get('/metrics', requireScope(ctx, 'metrics:read'), (c) =>
+    c.text(ctx.metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }),
+  );
 
   app.get('/healthz', (c) => c.json({ status: 'alive' }));
   app.get('/readyz', async (c) => {

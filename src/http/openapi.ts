@@ -374,6 +374,16 @@ export function createOpenApiDocument(source: OpenApiSource): Schema {
           },
         },
       },
+      '/metrics': {
+        get: {
+          operationId: 'metrics',
+          summary:
+            'Counters in Prometheus text format: journeys_ingest_requests (route, status), journeys_events (type, result)',
+          ...guarded('metrics:read', {
+            '200': text('Prometheus text exposition format 0.0.4', 'text/plain'),
+          }),
+        },
+      },
       '/openapi.json': {
         get: {
           operationId: 'openapi',

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Hono } from 'hono';
 import type { Delivery, JourneyClient } from '../client';
+import type { MetricsRegistry } from '../metrics';
 import { EventValidationError, isJourneyError } from '../errors';
 import {
   answer,
@@ -38,7 +39,7 @@ const CUSTOMERS_AT_ONCE = 16;
  * answers `duplicate` without reaching Temporal. Throws when Temporal fails (the caller answers 503; the
  * events applied before it are `duplicate` on the retry).
  */
-export function createEventApplier(journeys: JourneyClient) {
+export function createEventApplier(journeys: JourneyClient, metrics?: MetricsRegistry) {
   const seen = createSeenEvents<readonly Delivery[]>();
   return async (events: readonly (EventBody & { id: string })[]): Promise<EventResult[]> => {
     const results: EventResult[] = new Array<EventResult>(events.length);
@@ -55,6 +56,7 @@ export function createEventApplier(journeys: JourneyClient) {
           const e = events[i]!;
           const type = String(e.type);
           const outcome = await seen.once(e.id, e, async () => (await journeys.emit(e as never)).deliveries);
+          if (metrics) countEvent(metrics, type, outcome);
           results[i] =
             'conflict' in outcome
               ? { id: e.id, type, status: 'conflict', deliveries: [] }
@@ -69,6 +71,18 @@ export function createEventApplier(journeys: JourneyClient) {
     await Promise.all(Array.from({ length: Math.min(CUSTOMERS_AT_ONCE, queues.length) }, worker));
     return results;
   };
+}
+
+/** `journeys_events`: one per route the event took, `unrouted` when none, `duplicate`/`conflict` for a repeat. */
+function countEvent(
+  metrics: MetricsRegistry,
+  type: string,
+  outcome: { conflict: true } | { duplicate: boolean; value: readonly Delivery[] },
+): void {
+  if ('conflict' in outcome) metrics.add('events', { type, result: 'conflict' });
+  else if (outcome.duplicate) metrics.add('events', { type, result: 'duplicate' });
+  else if (outcome.value.length === 0) metrics.add('events', { type, result: 'unrouted' });
+  else for (const d of outcome.value) metrics.add('events', { type, result: d.status });
 }
 
 /** Checks every event of a request before any is applied; the issues are prefixed with the event's path. */
@@ -97,7 +111,7 @@ export async function checkEvents(
 
 /** `POST /v1/events`: one event, or `{ events: [...] }` up to `serve.maxBatch`; all checked, then applied. */
 export function eventRoutes(app: Hono<IngestEnv>, ctx: IngestContext): void {
-  const apply = createEventApplier(ctx.journeys);
+  const apply = createEventApplier(ctx.journeys, ctx.metrics);
   app.post('/v1/events', requireScope(ctx, 'events:write'), async (c) => {
     const read = await readJson(c);
     if (!read.ok) return read.response;

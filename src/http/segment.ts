@@ -68,7 +68,7 @@ type Planned =
  * batch would never get it through. Every call is checked before any is applied.
  */
 export function segmentRoutes(app: Hono<IngestEnv>, ctx: IngestContext, onIdentify?: IdentifyHook): void {
-  const apply = createEventApplier(ctx.journeys);
+  const apply = createEventApplier(ctx.journeys, ctx.metrics);
   const mapping = ctx.serve.segment.events;
   const known = (type: string) => ctx.eventTypes.has(type);
 

@@ -1,4 +1,4 @@
-import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createInboxReader } from '../../activities/inbox';
 import {
   defaultEmailTemplates,
@@ -15,6 +15,7 @@ import { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { connectTemporal } from '../client';
 import { dataConverterOf } from '../codec';
+import { ConfigError } from '../errors';
 import {
   connectionOptionsOf,
   loadConfig,
@@ -95,6 +96,7 @@ export async function createJourneyWorker(options: JourneyWorkerOptions = {}): P
   const config =
     options.config ??
     (options.connection && options.taskQueue && options.activities ? undefined : loadConfig());
+  if (config?.metrics) installMetrics(config);
   let owned: NativeConnection | undefined;
   let connection = options.connection;
   let namespace = options.namespace;
@@ -175,6 +177,39 @@ export async function createJourneyWorker(options: JourneyWorkerOptions = {}): P
     },
   };
 }
+
+/**
+ * Installs Temporal's runtime with the metrics exporter `metrics:` in temporal.yaml names, once per process
+ * (two workers of one process share it). A runtime installed before with other telemetry is a clear error.
+ */
+function installMetrics(config: JourneysConfig): void {
+  const metrics = config.metrics!;
+  const wanted = JSON.stringify(metrics);
+  if (metricsInstalled === wanted) return;
+  if (metricsInstalled !== undefined)
+    throw new ConfigError(
+      `metrics in ${config.file ?? 'temporal.yaml'}: this process already exports ${metricsInstalled}; one process has one Temporal runtime.`,
+      { file: config.file, path: 'metrics' },
+    );
+  try {
+    Runtime.install({
+      telemetryOptions: {
+        metrics:
+          'prometheus' in metrics
+            ? { prometheus: { bindAddress: metrics.prometheus.bindAddress } }
+            : { otel: { url: metrics.otel.url } },
+      },
+    });
+  } catch (err) {
+    throw new ConfigError(
+      `metrics in ${config.file ?? 'temporal.yaml'}: Temporal's runtime was already created in this process (by Runtime.install, or a connection made before createJourneyWorker), so the worker cannot export metrics; create the worker first, or drop metrics: and give your Runtime.install the exporter.`,
+      { file: config.file, path: 'metrics' },
+      { cause: err },
+    );
+  }
+  metricsInstalled = wanted;
+}
+let metricsInstalled: string | undefined;
 
 /**
  * Refuses to start on a bad or duplicate journey (`JourneyDefinitionError`), before any connection is
