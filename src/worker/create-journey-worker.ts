@@ -33,7 +33,9 @@ import { createProviderActivities } from './providers';
  * How to create a worker. The tuning settings (`maxCachedWorkflows`, `maxConcurrentWorkflowTaskExecutions`,
  * `maxConcurrentActivityTaskExecutions`, `maxConcurrentLocalActivityExecutions`, `workflowTaskPollers`,
  * `activityTaskPollers`, `stickyQueueScheduleToStartTimeout`, `shutdownGraceTime`) override the same ones
- * under `worker:` in `temporal.yaml`, which override the defaults (README, "Worker tuning").
+ * under `worker:` in `temporal.yaml`, which override the defaults (README, "Worker tuning"); so does
+ * `deployment: { name, buildId }`, which makes the worker a Worker Versioning deployment version (README,
+ * "Safe rollouts").
  */
 export interface JourneyWorkerOptions extends WorkerTuningInput {
   /** Loaded `temporal.yaml`; defaults to `loadConfig()`. */
