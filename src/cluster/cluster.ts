@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -239,6 +239,7 @@ function handle(initial: ClusterState, binaries: TemporalServerBinaries, detache
   const current = (): ClusterState => readClusterState(stateDir) ?? initial;
   const save = (state: ClusterState) =>
     writeFile(path.join(stateDir, STATE_FILE), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  const watchdog = detached ? undefined : watchParent(path.join(stateDir, STATE_FILE));
   return {
     ...initial,
     get services() {
@@ -275,6 +276,7 @@ function handle(initial: ClusterState, binaries: TemporalServerBinaries, detache
       });
     },
     async stop() {
+      watchdog?.kill();
       const { services, postgres } = current();
       // The frontend first (no new calls), history last (it flushes shard state).
       for (const service of ['frontend', 'worker', 'matching', 'history'] as const) {
@@ -283,6 +285,39 @@ function handle(initial: ClusterState, binaries: TemporalServerBinaries, detache
       await terminate(postgres.pid, 30_000);
     },
   };
+}
+
+/**
+ * A cluster started by a process (a test run) and not detached stops when that process is gone, even one
+ * killed or crashed before it could stop it: a small watcher reads the state file then and SIGTERMs the
+ * services it names whose command line is still this cluster's (PostgreSQL watches on its own).
+ */
+const WATCHDOG_SCRIPT = `
+const fs = require('node:fs');
+const [parent, file] = process.argv.slice(1);
+setInterval(() => {
+  try {
+    process.kill(Number(parent), 0);
+    return;
+  } catch {}
+  try {
+    const state = JSON.parse(fs.readFileSync(file, 'utf8'));
+    for (const s of Object.values(state.services)) {
+      try {
+        if (fs.readFileSync('/proc/' + s.pid + '/cmdline', 'utf8').includes(s.configFile)) process.kill(s.pid, 'SIGTERM');
+      } catch {}
+    }
+  } catch {}
+  process.exit(0);
+}, 1000);
+`;
+
+function watchParent(stateFile: string): ChildProcess {
+  const child = spawn(process.execPath, ['-e', WATCHDOG_SCRIPT, String(process.pid), stateFile], {
+    stdio: 'ignore',
+  });
+  child.unref();
+  return child;
 }
 
 /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */

