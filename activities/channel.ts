@@ -69,16 +69,18 @@ async function deliver(
 ): Promise<SendResult> {
   const named = (request as { journey?: unknown }).journey;
   const journey = typeof named === 'string' ? named : '';
+  let delivered: Delivered;
   try {
-    const result = sent(channel, await sender(request));
-    countInActivity('sends', { channel, status: 'sent', journey });
-    return result;
+    delivered = await sender(request);
   } catch (err) {
     const failure = sendFailure(err);
     const rejected = failure instanceof ApplicationFailure && failure.nonRetryable;
     countInActivity('sends', { channel, status: rejected ? 'rejected' : 'retrying', journey });
     throw failure;
   }
+  // Counted after the provider took it, outside the try: a counter never turns a sent message into a retry.
+  countInActivity('sends', { channel, status: 'sent', journey });
+  return sent(channel, delivered);
 }
 
 /**

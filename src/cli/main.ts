@@ -43,10 +43,11 @@ Usage:
       frontend, history, matching and worker services as separate processes (server 1.32.2 built with
       Go the first time, about 5 minutes, cached per user). State and logs in .journeys/cluster; the
       frontend on 127.0.0.1:7333. \`status\` exits 3 unless every process runs and the frontend answers.
-  journeys rollout status | promote <buildId> | ramp <buildId> <percent> | rollback [--deployment NAME] [--json]
+  journeys rollout status | promote <buildId> | ramp <buildId> <percent> | rollback <buildId> [--deployment NAME] [--json]
       Worker Versioning: where new runs go, and the steps of a rollout. Workers join a deployment with
       worker.deployment { name, buildId }; ramp sends a share of new runs to a build, promote makes it
-      current, rollback ends a ramp or returns to the build current before.
+      current, rollback ends a ramp to the build or, when it is current, returns to the build current
+      before (a build already rolled back is left as it is).
   journeys setup
       Find or install the Temporal CLI and the time-skipping test server into the cache.
   journeys enroll <journey> --from <customers.csv> [--concurrency N] [--workflows PATH]

@@ -10,7 +10,7 @@ import { loadConfig } from '../config';
 import { parseFlags } from './args';
 
 const USAGE =
-  'Usage: journeys rollout status | promote <buildId> | ramp <buildId> <percent> | rollback [--deployment NAME] [--json]';
+  'Usage: journeys rollout status | promote <buildId> | ramp <buildId> <percent> | rollback <buildId> [--deployment NAME] [--json]';
 
 /**
  * `journeys rollout`: where a Worker Versioning deployment sends new runs, and the steps of a rollout
@@ -30,7 +30,7 @@ export async function rollout(argv: string[]): Promise<number> {
     );
     return 2;
   }
-  const expected = { status: 1, promote: 2, ramp: 3, rollback: 1 }[action ?? ''];
+  const expected = { status: 1, promote: 2, ramp: 3, rollback: 2 }[action ?? ''];
   if (expected === undefined || positionals.length !== expected) {
     console.error(USAGE);
     return 2;
@@ -47,7 +47,7 @@ export async function rollout(argv: string[]): Promise<number> {
         return 2;
       }
       status = await rampBuild(client, deployment, buildId!, share);
-    } else if (action === 'rollback') status = await rollbackBuild(client, deployment);
+    } else if (action === 'rollback') status = await rollbackBuild(client, deployment, buildId!);
     else status = await deploymentStatus(client, deployment);
     console.log(values.json ? JSON.stringify(status, null, 2) : formatStatus(status));
     return 0;

@@ -29,7 +29,13 @@ export interface DeploymentStatus {
 
 /** Why a rollout step was refused; nothing was changed. */
 export type RolloutRefusal =
-  'unknown-deployment' | 'unknown-build' | 'bad-percent' | 'already-current' | 'nothing-to-undo' | 'conflict';
+  | 'unknown-deployment'
+  | 'unknown-build'
+  | 'bad-percent'
+  | 'already-current'
+  | 'nothing-to-undo'
+  | 'conflict'
+  | 'refused';
 
 /** A rollout step refused (`code` `ROLLOUT_REFUSED`, `reason` says which); the deployment is as it was. */
 export class RolloutError extends JourneyError {
@@ -112,17 +118,26 @@ function knownBuild(described: Described, buildId: string): void {
     );
 }
 
-/** A change refused because the deployment changed since it was read: said so, not retried behind the caller's back. */
+/**
+ * A change Temporal refused, said so and not retried behind the caller's back: `conflict` when the
+ * deployment changed since it was read (the conflict token), `refused` for its other checks (no pollers
+ * on the build yet, task queues the current build polls and the new one does not).
+ */
 async function guarded<T>(deployment: string, change: () => Promise<T>): Promise<T> {
   try {
     return await change();
   } catch (err) {
-    if (isGrpcServiceError(err) && (Number(err.code) === FAILED_PRECONDITION || Number(err.code) === ABORTED))
+    if (
+      isGrpcServiceError(err) &&
+      (Number(err.code) === FAILED_PRECONDITION || Number(err.code) === ABORTED)
+    ) {
+      const details = err.details || err.message;
       throw new RolloutError(
-        'conflict',
-        `Deployment "${deployment}" was not changed: ${err.details || err.message}`,
+        /conflict/i.test(details) ? 'conflict' : 'refused',
+        `Deployment "${deployment}" was not changed: ${details}`,
         { cause: err },
       );
+    }
     throw err;
   }
 }
@@ -189,14 +204,20 @@ export async function rampBuild(
 }
 
 /**
- * Undoes the last step of a rollout: a ramp ends (every new run goes to the current build again), or,
- * with no ramp, the build that was current before this one becomes current again. Runs pinned to the
- * abandoned build finish on it; auto-upgrading ones move back at their next task.
+ * Rolls `buildId` back: a ramp to it ends (every new run goes to the current build again), or, when it is
+ * current, the build that was current before it becomes current again. Runs pinned to it finish on it;
+ * auto-upgrading ones move at their next task. Naming the build makes it safe to retry: a build that is
+ * neither ramping nor current any more is already rolled back, and nothing changes.
  */
-export async function rollbackBuild(client: Client, deployment: string): Promise<DeploymentStatus> {
+export async function rollbackBuild(
+  client: Client,
+  deployment: string,
+  buildId: string,
+): Promise<DeploymentStatus> {
   const described = await describe(client, deployment);
   const { current, ramping, builds } = described.status;
-  if (ramping) {
+  knownBuild(described, buildId);
+  if (ramping?.buildId === buildId) {
     await guarded(deployment, () =>
       client.workflowService.setWorkerDeploymentRampingVersion({
         namespace: client.options.namespace,
@@ -209,13 +230,14 @@ export async function rollbackBuild(client: Client, deployment: string): Promise
     );
     return deploymentStatus(client, deployment);
   }
+  if (current !== buildId) return described.status; // rolled back already
   const previous = builds
-    .filter((b) => b.buildId !== current && b.lastCurrentAt !== null)
+    .filter((b) => b.buildId !== buildId && b.lastCurrentAt !== null)
     .sort((a, b) => (a.lastCurrentAt! < b.lastCurrentAt! ? 1 : -1))[0];
   if (!previous)
     throw new RolloutError(
       'nothing-to-undo',
-      `Deployment "${deployment}" has no ramp and no build that was current before ${current ?? 'unversioned workers'}: nothing to roll back to.`,
+      `Build "${buildId}" of deployment "${deployment}" is the only one ever current: there is no build to roll back to.`,
     );
   await guarded(deployment, () =>
     client.workflowService.setWorkerDeploymentCurrentVersion({

@@ -46,6 +46,8 @@ export interface ClusterState {
   readonly dynamicConfigFile: string;
   /** The frontend's mTLS files, when it was started with them. */
   readonly tls?: ClusterTls;
+  /** This start of the cluster: what stops it when its starter dies names it (a later `up` is another). */
+  readonly instance?: string;
 }
 
 /**
@@ -177,6 +179,7 @@ export async function startCluster(options: StartClusterOptions): Promise<Runnin
       services,
       dynamicConfigFile,
       ...(tls && { tls }),
+      instance: randomBytes(8).toString('hex'),
     };
     await writeFile(path.join(stateDir, STATE_FILE), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
     const cluster = handle(state, binaries, options.detached ?? false);
@@ -239,7 +242,9 @@ function handle(initial: ClusterState, binaries: TemporalServerBinaries, detache
   const current = (): ClusterState => readClusterState(stateDir) ?? initial;
   const save = (state: ClusterState) =>
     writeFile(path.join(stateDir, STATE_FILE), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
-  const watchdog = detached ? undefined : watchParent(path.join(stateDir, STATE_FILE));
+  const watchdog = detached
+    ? undefined
+    : watchParent(path.join(stateDir, STATE_FILE), initial.instance ?? '');
   return {
     ...initial,
     get services() {
@@ -289,19 +294,18 @@ function handle(initial: ClusterState, binaries: TemporalServerBinaries, detache
 
 /**
  * A cluster started by a process (a test run) and not detached stops when that process is gone, even one
- * killed or crashed before it could stop it: a small watcher reads the state file then and SIGTERMs the
- * services it names whose command line is still this cluster's (PostgreSQL watches on its own).
+ * killed or crashed before it could stop it: a small watcher, reparented then, reads the state file and
+ * SIGTERMs the services it names, if the file is still this start's and each command line still a service
+ * of this folder (PostgreSQL watches on its own). Linux (`/proc`); elsewhere the services outlive it.
  */
 const WATCHDOG_SCRIPT = `
 const fs = require('node:fs');
-const [parent, file] = process.argv.slice(1);
+const [parent, file, instance] = process.argv.slice(1);
 setInterval(() => {
-  try {
-    process.kill(Number(parent), 0);
-    return;
-  } catch {}
+  if (process.ppid === Number(parent)) return; // reparented once the starter is gone
   try {
     const state = JSON.parse(fs.readFileSync(file, 'utf8'));
+    if (state.instance !== instance) process.exit(0); // stopped, and the folder started again since
     for (const s of Object.values(state.services)) {
       try {
         if (fs.readFileSync('/proc/' + s.pid + '/cmdline', 'utf8').includes(s.configFile)) process.kill(s.pid, 'SIGTERM');
@@ -312,8 +316,8 @@ setInterval(() => {
 }, 1000);
 `;
 
-function watchParent(stateFile: string): ChildProcess {
-  const child = spawn(process.execPath, ['-e', WATCHDOG_SCRIPT, String(process.pid), stateFile], {
+function watchParent(stateFile: string, instance: string): ChildProcess {
+  const child = spawn(process.execPath, ['-e', WATCHDOG_SCRIPT, String(process.pid), stateFile, instance], {
     stdio: 'ignore',
   });
   child.unref();

@@ -38,11 +38,7 @@ process.on('SIGINT', stop);
 // Not detached: stops with the process that started it, even one that crashed without stopping it.
 if (parent !== '0')
   setInterval(() => {
-    try {
-      process.kill(Number(parent), 0);
-    } catch {
-      stop();
-    }
+    if (process.ppid !== Number(parent)) stop(); // reparented: the starter is gone
   }, 1000).unref();
 try {
   if (fresh === '1') await server.initialise();

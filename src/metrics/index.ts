@@ -14,7 +14,7 @@
  * the `metrics:read` scope).
  */
 import { Context } from '@temporalio/activity';
-import type { MetricMeter, MetricTags } from '@temporalio/common';
+import type { MetricCounter, MetricMeter, MetricTags } from '@temporalio/common';
 
 export const METRICS = {
   sends: { name: 'journeys_sends', help: 'Sends by channel, status and journey.' },
@@ -31,16 +31,28 @@ export const METRICS = {
 
 type MetricName = keyof typeof METRICS;
 
-/** Adds to a counter of the running activity's meter; nothing outside an activity (a test calling a channel). */
+const counters = new WeakMap<MetricMeter, Map<MetricName, MetricCounter>>();
+
+/**
+ * Adds to a counter of the running activity's meter; nothing outside an activity (a test calling a channel).
+ * Counts attempts: an activity retried after its answer was counted (a worker killed before reporting it)
+ * counts again. Never throws: a metric is not worth failing a send over.
+ */
 export function countInActivity(metric: MetricName, tags: MetricTags): void {
-  let meter: MetricMeter;
   try {
-    meter = Context.current().metricMeter;
+    const meter = Context.current().metricMeter;
+    const own = counters.get(meter) ?? new Map<MetricName, MetricCounter>();
+    counters.set(meter, own);
+    let counter = own.get(metric);
+    if (!counter) {
+      const { name, help } = METRICS[metric];
+      counter = meter.createCounter(name, '1', help);
+      own.set(metric, counter);
+    }
+    counter.add(1, tags);
   } catch {
-    return;
+    // outside an activity, or a meter that failed: nothing counted
   }
-  const { name, help } = METRICS[metric];
-  meter.createCounter(name, '1', help).add(1, tags);
 }
 
 /**

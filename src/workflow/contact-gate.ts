@@ -98,8 +98,10 @@ export async function askContact(
     const answer = runtime.order ? await CancellationScope.nonCancellable(ask) : await ask();
     if (answer.decision === 'allow') return undefined; // the send's activity is the next command
     if (answer.decision === 'suppress') {
-      // The journey's own code runs next: after a task boundary a replay agrees on.
-      if (decided && local) await afterLocalActivity();
+      // The journey's own code runs next: after a task boundary a replay agrees on. Like the ask, not
+      // cancelled on ordered runs: the suppression is recorded whatever arrives meanwhile.
+      if (decided && local)
+        await (runtime.order ? CancellationScope.nonCancellable(afterLocalActivity) : afterLocalActivity());
       return answer.reason;
     }
     runtime.deferred = { channel, step, until: new Date(answer.until).toISOString(), reason: answer.reason };

@@ -49,12 +49,15 @@ export class EventOrder {
     return this.held.length;
   }
 
-  /** Holds an arrival until its window has passed (`kept`: read from the inbox, its window long gone). */
-  hold(arrival: Arrival, kept = false): void {
+  /**
+   * Holds an arrival until its window has passed (`kept`: read from the inbox, its window long gone;
+   * `arrivedAt`: when its signal came, if it waited before being held).
+   */
+  hold(arrival: Arrival, kept = false, arrivedAt = Date.now()): void {
     const at = Date.parse(arrival.kind === 'event' ? arrival.event.at : arrival.at);
     this.seq += 1;
     this.version += 1;
-    this.held.push({ arrival, at, arrivedAt: kept ? -Infinity : Date.now(), seq: this.seq });
+    this.held.push({ arrival, at, arrivedAt: kept ? -Infinity : arrivedAt, seq: this.seq });
   }
 
   /** Whether an event of `type` waits in the window. */

@@ -163,9 +163,10 @@ async function run(definition: JourneyDefinition, input: JourneyInput, body: Bod
   const ordered = patched(ORDERING_PATCH);
   const runtime = new JourneyRuntime(definition, input, ordered);
   if (patchesFirst) runtime.gatePatches = decideGatePatches();
+  if (patchesFirst && runtime.order) runtime.holdSignals(); // until the inbox is read, below
   installRuntime(runtime);
-  setHandler(eventSignal, (raw) => runtime.receive(raw));
-  setHandler(exitSignal, (request) => runtime.receiveExit(request));
+  setHandler(eventSignal, (raw) => runtime.onEventSignal(raw));
+  setHandler(exitSignal, (request) => runtime.onExitSignal(request));
   setHandler(stateQuery, () => runtime.state());
   if (workflowInfo().typedSearchAttributes.get(attrs.journeyName) === undefined) {
     // Started by something other than this client (another language, the CLI): tag it all the same.
@@ -180,7 +181,10 @@ async function run(definition: JourneyDefinition, input: JourneyInput, body: Bod
     // A keyed reactive journey's id is known once its trigger is.
     if (!definition.trigger || !definition.key) checkWorkflowId(definition, input.customer.id, input.key);
     await readInbox(runtime);
-    if (patchesFirst) await afterLocalActivity();
+    if (patchesFirst) {
+      await afterLocalActivity();
+      runtime.releaseSignals();
+    }
     void runtime.order.run((arrival, at) => runtime.apply(arrival, at));
   }
 

@@ -126,7 +126,7 @@ export class JourneyRuntime {
    * Handles one `journeys.event` signal. Never throws: a bad envelope or data is logged and counted, so a
    * forged payload cannot wedge the workflow task. `kept`: read from the inbox, its order window long gone.
    */
-  receive(raw: unknown, kept = false): void {
+  receive(raw: unknown, kept = false, arrivedAt = Date.now()): void {
     let event: JourneyEvent;
     try {
       event = parseEnvelope(raw);
@@ -146,22 +146,53 @@ export class JourneyRuntime {
       if (problem) return this.reject(`event ${event.id}: at ${event.at} ${problem}`);
     }
     this.remember(event.id);
-    if (this.order) this.order.hold({ kind: 'event', event }, kept);
+    if (this.order) this.order.hold({ kind: 'event', event }, kept, arrivedAt);
     else this.applyOnArrival(event);
   }
 
+  /**
+   * Signals received while the run starts (runs with `temporal-journeys.patches-first`), with their
+   * workflow time: handled once the inbox is read and its task boundary passed, so a signal and a kept copy
+   * of the same event meet in one order whichever task the inbox's result reached the code in.
+   */
+  private early: { kind: 'event' | 'exit'; raw: unknown; at: number }[] | undefined;
+
+  holdSignals(): void {
+    this.early = [];
+  }
+
+  releaseSignals(): void {
+    const early = this.early ?? [];
+    this.early = undefined;
+    for (const s of early)
+      if (s.kind === 'event') this.receive(s.raw, false, s.at);
+      else this.receiveExit(s.raw as ExitRequest | undefined, s.at);
+  }
+
+  /** The `journeys.event` signal's handler. */
+  onEventSignal(raw: unknown): void {
+    if (this.early) this.early.push({ kind: 'event', raw, at: Date.now() });
+    else this.receive(raw);
+  }
+
+  /** The `journeys.exit` signal's handler. */
+  onExitSignal(request: ExitRequest | undefined): void {
+    if (this.early) this.early.push({ kind: 'exit', raw: request, at: Date.now() });
+    else this.receiveExit(request);
+  }
+
   /** Handles one `journeys.exit` signal: ordered like an event on ordered runs, at once on the others. */
-  receiveExit(request: ExitRequest | undefined): void {
+  receiveExit(request: ExitRequest | undefined, arrivedAt = Date.now()): void {
     const reason = String(request?.reason ?? 'exit');
     if (!this.order) return this.end({ outcome: 'exited', reason });
     this.exits += 1;
     const id = typeof request?.id === 'string' && request.id !== '' ? request.id : `exit-${this.exits}`;
     if (this.seen.has(id)) return;
-    const at = typeof request?.at === 'string' ? request.at : new Date().toISOString();
+    const at = typeof request?.at === 'string' ? request.at : new Date(arrivedAt).toISOString();
     const problem = Number.isNaN(Date.parse(at)) ? 'is not a date' : this.timeProblem(at);
     if (problem) return this.reject(`exit ${id}: at ${at} ${problem}`);
     this.remember(id);
-    this.order.hold({ kind: 'exit', id, at, reason });
+    this.order.hold({ kind: 'exit', id, at, reason }, false, arrivedAt);
   }
 
   /** What the inbox kept for this run before it started: applied in `at` order with the rest. */
@@ -295,7 +326,7 @@ export class JourneyRuntime {
       waitingFor: this.waitingFor,
       rejectedEvents: this.rejectedEvents,
       ignoredEvents: this.ignoredEvents,
-      pendingEvents: (this.order?.pending ?? 0) + this.awaitingSend.length,
+      pendingEvents: (this.order?.pending ?? 0) + this.awaitingSend.length + (this.early?.length ?? 0),
       reenterableAt: this.reenterableAt,
       sends: [...this.sends],
       deferred: this.deferred,

@@ -148,7 +148,15 @@ test('promote, ramp, roll back: new runs follow the routing; pinned runs stay, a
   expect(rampEndings).toEqual(rampBuilds.map((b) => `ending-${b}`));
 
   // Rolled back: the ramp ends, every new run starts on v1 again.
-  expect(await rollbackBuild(journeys.temporal, deployment)).toMatchObject({ current: 'v1', ramping: null });
+  expect(await rollbackBuild(journeys.temporal, deployment, 'v2')).toMatchObject({
+    current: 'v1',
+    ramping: null,
+  });
+  // Again (a retried step): v2 is rolled back already, nothing changes.
+  expect(await rollbackBuild(journeys.temporal, deployment, 'v2')).toMatchObject({
+    current: 'v1',
+    ramping: null,
+  });
   const after = await Promise.all([0, 1, 2, 3].map((i) => enrol(rolloutShort, `${tag}-back-${i}`)));
   expect(await Promise.all(after.map(async (w) => (await buildOf(w)).build))).toEqual([
     'v1',
@@ -165,7 +173,9 @@ test('promote, ramp, roll back: new runs follow the routing; pinned runs stay, a
   expect(await enrol(rolloutLong, `${tag}-new`).then(buildOf)).toMatchObject({ build: 'v2' });
 
   // And rolled back: the build current before v2 is current again.
-  expect((await rollbackBuild(journeys.temporal, deployment)).current).toBe('v1');
+  expect((await rollbackBuild(journeys.temporal, deployment, 'v2')).current).toBe('v1');
+  // Retried: still v1, not back to v2.
+  expect((await rollbackBuild(journeys.temporal, deployment, 'v2')).current).toBe('v1');
   expect(await enrol(rolloutShort, `${tag}-last`).then(buildOf)).toMatchObject({ build: 'v1' });
 }, 180_000);
 
@@ -181,6 +191,7 @@ test('refused rollout steps change nothing and say why', async () => {
   expect(await reason(rampBuild(journeys.temporal, deployment, 'v2', Number.NaN))).toBe('bad-percent');
   expect(await reason(rampBuild(journeys.temporal, deployment, before.current!, 10))).toBe('already-current');
   expect(await reason(deploymentStatus(journeys.temporal, `${deployment}-nope`))).toBe('unknown-deployment');
+  expect(await reason(rollbackBuild(journeys.temporal, deployment, 'v9'))).toBe('unknown-build');
   expect(await deploymentStatus(journeys.temporal, deployment)).toEqual(before);
 });
 
@@ -216,7 +227,7 @@ test('journeys rollout: status, ramp and rollback from the CLI, the deployment f
       ramping: { buildId: 'v2', percent: 25 },
     });
     expect(await run('status')).toMatch(/new runs\s+v1 \(75%\), v2 \(25%\)/);
-    expect(JSON.parse(await run('rollback', '--json'))).toMatchObject({ current: 'v1', ramping: null });
+    expect(JSON.parse(await run('rollback', 'v2', '--json'))).toMatchObject({ current: 'v1', ramping: null });
     // A bad step exits 1 with the reason, and changes nothing.
     await expect(run('ramp', 'v9', '10')).rejects.toMatchObject({
       code: 1,
