@@ -3,7 +3,6 @@ import {
   patched,
   proxyActivities,
   proxyLocalActivities,
-  sleep,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { GateDecision, GateRequest } from '../contact';
@@ -29,14 +28,6 @@ export interface GatePatches {
 
 export function decideGatePatches(): GatePatches {
   return { gate: patched(GATE_PATCH), local: patched(LOCAL_GATE_PATCH) };
-}
-
-/**
- * A workflow task boundary the replay sees where the original run saw it: the code after a local activity
- * goes on once a 1 ms timer fired (see `PATCHES_FIRST_PATCH` in journey.ts).
- */
-export function afterLocalActivity(): Promise<void> {
-  return sleep(1);
 }
 
 interface GateActivities {
@@ -97,13 +88,7 @@ export async function askContact(
     // counts what the customer received. Waiting out a deferral stays cancellable.
     const answer = runtime.order ? await CancellationScope.nonCancellable(ask) : await ask();
     if (answer.decision === 'allow') return undefined; // the send's activity is the next command
-    if (answer.decision === 'suppress') {
-      // The journey's own code runs next: after a task boundary a replay agrees on. Like the ask, not
-      // cancelled on ordered runs: the suppression is recorded whatever arrives meanwhile.
-      if (decided && local)
-        await (runtime.order ? CancellationScope.nonCancellable(afterLocalActivity) : afterLocalActivity());
-      return answer.reason;
-    }
+    if (answer.decision === 'suppress') return answer.reason;
     runtime.deferred = { channel, step, until: new Date(answer.until).toISOString(), reason: answer.reason };
     try {
       await runtime.timer(Math.max(1, answer.until - Date.now()));

@@ -8,6 +8,7 @@ import {
   isCancellation,
   log,
   patched,
+  proxyActivities,
   proxyLocalActivities,
   setHandler,
   setWorkflowOptions,
@@ -36,7 +37,7 @@ import {
   type JourneyState,
 } from '../journey';
 import { installRuntime, JourneyRuntime } from './runtime';
-import { afterLocalActivity, decideGatePatches } from './contact-gate';
+import { decideGatePatches } from './contact-gate';
 
 /** What a journey body receives. */
 export interface JourneyContext<TTrigger extends AnyEventDefinition | undefined> {
@@ -80,24 +81,28 @@ const TRIGGER_WAIT = '1 minute';
 export const ORDERING_PATCH = 'temporal-journeys.ordered-events';
 
 /**
- * Runs started on this code decide the runtime's own patches in their first task and start the body after
- * a 1 ms timer, not straight after the inbox's local activity. Temporal's core may record a local activity's
- * result in one workflow task and hand it to the code in the next (when it answers a query meanwhile), while
- * a replay hands it over in the first: code run in between would see a different task on replay, and any
- * `patched()` there, ours or a journey's, would fail the replay ("patch marker ... no corresponding change
- * command"). A timer's firing is an event, the same task on replay. See test/contact/gate-kills.dev.test.ts.
+ * Runs started on this code decide the runtime's own patches in their first task and read the inbox with
+ * an activity, not a local activity. Temporal's core may record a local activity's result in one workflow
+ * task and hand it to the code in the next (when it answers a query meanwhile), while a replay hands it
+ * over in the first: code run in between would see a different task on replay, and any `patched()` there,
+ * ours or a journey's, would fail the replay ("patch marker ... no corresponding change command"). An
+ * activity's completion is an event, the same task on replay. See test/workflow/query-race.dev.test.ts.
  */
 export const PATCHES_FIRST_PATCH = 'temporal-journeys.patches-first';
 
-/** The inbox read at a run's start: a local activity, so it costs one marker in the history. */
-const inbox = proxyLocalActivities<{
+interface InboxActivities {
   readInbox(
     request: ReadRequest & { readonly customerId: string; readonly runId: string },
   ): Promise<KeptItem[]>;
-}>({
+}
+const INBOX_OPTIONS = {
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 milliseconds', maximumAttempts: 5 },
-});
+} as const;
+/** The inbox read at a run's start, as runs before `temporal-journeys.patches-first` read it. */
+const localInbox = proxyLocalActivities<InboxActivities>(INBOX_OPTIONS);
+/** The inbox read at a run's start: an activity, whose completion in the history ends the read's task. */
+const inbox = proxyActivities<InboxActivities>(INBOX_OPTIONS);
 
 /**
  * Declares a journey. The body is a plain async function that sleeps, waits for events and sends through
@@ -163,7 +168,8 @@ async function run(definition: JourneyDefinition, input: JourneyInput, body: Bod
   const ordered = patched(ORDERING_PATCH);
   const runtime = new JourneyRuntime(definition, input, ordered);
   if (patchesFirst) runtime.gatePatches = decideGatePatches();
-  if (patchesFirst && runtime.order) runtime.holdSignals(); // until the inbox is read, below
+  // Until the inbox is read (below): what it kept comes first, then the signals in their order.
+  if (patchesFirst && runtime.order) runtime.holdSignals();
   installRuntime(runtime);
   setHandler(eventSignal, (raw) => runtime.onEventSignal(raw));
   setHandler(exitSignal, (request) => runtime.onExitSignal(request));
@@ -180,11 +186,8 @@ async function run(definition: JourneyDefinition, input: JourneyInput, body: Bod
     if (problem) fail(definition, `its customer id ${JSON.stringify(input.customer.id)} ${problem}`);
     // A keyed reactive journey's id is known once its trigger is.
     if (!definition.trigger || !definition.key) checkWorkflowId(definition, input.customer.id, input.key);
-    await readInbox(runtime);
-    if (patchesFirst) {
-      await afterLocalActivity();
-      runtime.releaseSignals();
-    }
+    await readInbox(runtime, patchesFirst);
+    runtime.releaseSignals(); // any held while it read
     void runtime.order.run((arrival, at) => runtime.apply(arrival, at));
   }
 
@@ -294,9 +297,9 @@ function fail(definition: JourneyDefinition, why: string): never {
 }
 
 /** What the inbox kept for this run before it started (an event sent a moment before its trigger). */
-async function readInbox(runtime: JourneyRuntime): Promise<void> {
+async function readInbox(runtime: JourneyRuntime, asActivity: boolean): Promise<void> {
   try {
-    const kept = await inbox.readInbox({
+    const kept = await (asActivity ? inbox : localInbox).readInbox({
       customerId: runtime.customerId,
       journey: runtime.definition.name,
       workflowId: workflowInfo().workflowId,

@@ -151,9 +151,9 @@ export class JourneyRuntime {
   }
 
   /**
-   * Signals received while the run starts (runs with `temporal-journeys.patches-first`), with their
-   * workflow time: handled once the inbox is read and its task boundary passed, so a signal and a kept copy
-   * of the same event meet in one order whichever task the inbox's result reached the code in.
+   * Signals received while the run reads its inbox (runs with `temporal-journeys.patches-first`), with
+   * their workflow time: handled right after what the inbox kept, so a signal and a kept copy of the same
+   * event meet in one order, however the read's result and the signals were grouped into tasks.
    */
   private early: { kind: 'event' | 'exit'; raw: unknown; at: number }[] | undefined;
 
