@@ -7,8 +7,9 @@ export interface InboxReaderOptions {
 }
 
 /**
- * The `readInbox` local activity: what the customer's inbox kept for a run that is starting. A customer
- * with no inbox (nothing was kept, or it all expired and the inbox completed) has nothing. The update id is
+ * The `readInbox` activity (a local activity on runs started before `temporal-journeys.patches-first`):
+ * what the customer's inbox kept for a run that is starting. A customer with no inbox (nothing was kept,
+ * or it all expired and the inbox completed) has nothing. The update id is
  * the run's, so a retried read is answered once.
  */
 export function createInboxReader(
