@@ -7,8 +7,7 @@ export interface InboxReaderOptions {
 }
 
 /**
- * The `readInbox` activity (a local activity on runs started before `temporal-journeys.patches-first`):
- * what the customer's inbox kept for a run that is starting. A customer with no inbox (nothing was kept,
+ * The `readInbox` local activity: what the customer's inbox kept for a run that is starting. A customer with no inbox (nothing was kept,
  * or it all expired and the inbox completed) has nothing. The update id is
  * the run's, so a retried read is answered once.
  */

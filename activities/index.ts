@@ -97,7 +97,7 @@ export type JourneyActivities = ChannelActivities &
   ProfileActivities & {
     askContact(request: AskContactRequest): Promise<GateDecision>;
     contactTimeZone(request: { customerId: string }): Promise<string>;
-    /** A starting run reads what the customer's inbox kept for it (an activity; a local one on older runs). */
+    /** A starting run reads what the customer's inbox kept for it (a local activity). */
     readInbox(
       request: ReadRequest & { readonly customerId: string; readonly runId?: string },
     ): Promise<KeptItem[]>;

@@ -8,7 +8,6 @@ import {
   isCancellation,
   log,
   patched,
-  proxyActivities,
   proxyLocalActivities,
   setHandler,
   setWorkflowOptions,
@@ -81,28 +80,24 @@ const TRIGGER_WAIT = '1 minute';
 export const ORDERING_PATCH = 'temporal-journeys.ordered-events';
 
 /**
- * Runs started on this code decide the runtime's own patches in their first task and read the inbox with
- * an activity, not a local activity. Temporal's core may record a local activity's result in one workflow
- * task and hand it to the code in the next (when it answers a query meanwhile), while a replay hands it
- * over in the first: code run in between would see a different task on replay, and any `patched()` there,
- * ours or a journey's, would fail the replay ("patch marker ... no corresponding change command"). An
- * activity's completion is an event, the same task on replay. See test/workflow/query-race.dev.test.ts.
+ * Runs started on this code decide the runtime's own patches in their first task, before the inbox's local
+ * activity, and hold signals until it answered. Temporal's core may record a local activity's result in
+ * one workflow task and hand it to the code in the next (when it answers a query meanwhile), while a
+ * replay hands it over in the first: a `patched()` first called in between (the gate's, at a proactive
+ * journey's first send) fails the replay ("patch marker ... no corresponding change command"), and signals
+ * of that task would meet the inbox's items in another order. See test/workflow/query-race.dev.test.ts.
  */
 export const PATCHES_FIRST_PATCH = 'temporal-journeys.patches-first';
 
-interface InboxActivities {
+/** The inbox read at a run's start: a local activity, so it costs one marker in the history. */
+const inbox = proxyLocalActivities<{
   readInbox(
     request: ReadRequest & { readonly customerId: string; readonly runId: string },
   ): Promise<KeptItem[]>;
-}
-const INBOX_OPTIONS = {
+}>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 milliseconds', maximumAttempts: 5 },
-} as const;
-/** The inbox read at a run's start, as runs before `temporal-journeys.patches-first` read it. */
-const localInbox = proxyLocalActivities<InboxActivities>(INBOX_OPTIONS);
-/** The inbox read at a run's start: an activity, whose completion in the history ends the read's task. */
-const inbox = proxyActivities<InboxActivities>(INBOX_OPTIONS);
+});
 
 /**
  * Declares a journey. The body is a plain async function that sleeps, waits for events and sends through
@@ -186,7 +181,7 @@ async function run(definition: JourneyDefinition, input: JourneyInput, body: Bod
     if (problem) fail(definition, `its customer id ${JSON.stringify(input.customer.id)} ${problem}`);
     // A keyed reactive journey's id is known once its trigger is.
     if (!definition.trigger || !definition.key) checkWorkflowId(definition, input.customer.id, input.key);
-    await readInbox(runtime, patchesFirst);
+    await readInbox(runtime);
     runtime.releaseSignals(); // any held while it read
     void runtime.order.run((arrival, at) => runtime.apply(arrival, at));
   }
@@ -297,9 +292,9 @@ function fail(definition: JourneyDefinition, why: string): never {
 }
 
 /** What the inbox kept for this run before it started (an event sent a moment before its trigger). */
-async function readInbox(runtime: JourneyRuntime, asActivity: boolean): Promise<void> {
+async function readInbox(runtime: JourneyRuntime): Promise<void> {
   try {
-    const kept = await (asActivity ? inbox : localInbox).readInbox({
+    const kept = await inbox.readInbox({
       customerId: runtime.customerId,
       journey: runtime.definition.name,
       workflowId: workflowInfo().workflowId,

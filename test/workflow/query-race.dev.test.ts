@@ -2,22 +2,21 @@
  * A query waiting for a run's first workflow task (a dashboard or `journeys.state()` asking while the
  * worker was down) is answered in that task. Temporal's core then completes the task early, with the
  * inbox's local activity result recorded but not yet given to the journey, which gets it in the next task;
- * a replay gives it in the first. Before `temporal-journeys.patches-first`, code between the two (the
- * journey's first `patched()`, the contact gate's patches) saw a different task on replay and the history
- * no longer replayed: found on the cluster with workers SIGKILLed while the test queried. Every history
- * made this way replays.
+ * a replay gives it in the first. Before `temporal-journeys.patches-first`, the contact gate's patches,
+ * decided at the first send right after, saw a different task on replay and the history no longer replayed
+ * (found on the cluster with workers SIGKILLed while the test queried). Every history made this way replays.
  */
 import { Worker } from '@temporalio/worker';
 import { OPEN_POLICY } from '../../activities';
 import { createJourneyClient } from '../../src/client';
 import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing/all';
 import { bundleJourneys, createJourneyWorker } from '../../src/worker';
-import { patchedAtTop } from '../fixtures/query-race';
+import { twoGatedSends } from '../fixtures/query-race';
 
 let t: JourneyTestEnvironment;
 beforeAll(async () => {
   t = await createJourneyTestEnvironment({
-    journeys: [patchedAtTop],
+    journeys: [twoGatedSends],
     workflowsPath: require.resolve('../fixtures/query-race'),
     server: 'dev',
   });
@@ -27,19 +26,19 @@ afterAll(() => t?.close());
 test('runs queried before their first task replay, and each sent both emails once', async () => {
   const workflowBundle = await bundleJourneys(require.resolve('../fixtures/query-race'));
   const taskQueue = `query-race-${Date.now().toString(36)}`;
-  const journeys = await createJourneyClient({ journeys: [patchedAtTop], client: t.env.client, taskQueue });
+  const journeys = await createJourneyClient({ journeys: [twoGatedSends], client: t.env.client, taskQueue });
   const customers = Array.from({ length: 24 }, (_, i) => ({
     id: `${taskQueue}-${i}`,
     email: `${taskQueue}-${i}@example.com`,
   }));
   // No worker yet: each run's first task waits. Queries go on the whole time (refused while no worker
   // polls); those that arrive as the worker starts are answered in the runs' first tasks.
-  const runs = await Promise.all(customers.map((customer) => journeys.enroll(patchedAtTop, { customer })));
+  const runs = await Promise.all(customers.map((customer) => journeys.enroll(twoGatedSends, { customer })));
   let querying = true;
   let answered = 0;
   const queries = customers.map(async (c) => {
     while (querying) {
-      await journeys.state(patchedAtTop, { customerId: c.id }).then(
+      await journeys.state(twoGatedSends, { customerId: c.id }).then(
         () => (answered += 1),
         () => undefined,
       );
