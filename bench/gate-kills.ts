@@ -62,7 +62,8 @@ export interface GateKillsResult {
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function startWorker(script: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+/** A gate worker process, resolved once it says it runs (also the metrics test's worker). */
+export function startWorker(script: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   const args = script.endsWith('.ts') ? ['-r', 'ts-node/register/transpile-only', script] : [script];
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

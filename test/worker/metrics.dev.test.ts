@@ -6,7 +6,6 @@
  * - `journeys serve` answers `GET /metrics` (scope `metrics:read`) with `journeys_ingest_requests` by route
  *   pattern and status and `journeys_events` by type and result, counting a duplicate and a bad request.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -18,6 +17,7 @@ import { createApiKey, createIngestServer } from '../../src/http';
 import { createJourneyTestEnvironment, type JourneyTestEnvironment } from '../../src/testing/all';
 import { bundleJourneys } from '../../src/worker';
 import { gateStream } from '../../bench/gate-journeys';
+import { startWorker } from '../../bench/gate-kills';
 import { abandonedCart } from '../../workflows/abandoned-cart';
 
 const workerScript = path.resolve(__dirname, '..', '..', 'dist', 'bench', 'gate-worker.js');
@@ -87,23 +87,11 @@ test('a worker exports journeys_sends and journeys_gate_decisions next to the SD
   );
   const bundle = path.join(dir, 'bundle.js');
   await writeFile(bundle, (await bundleJourneys(require.resolve('../../bench/gate-journeys'))).code);
-  const worker = await new Promise<ChildProcess>((resolve, reject) => {
-    const child = spawn(process.execPath, [workerScript], {
-      env: {
-        ...process.env,
-        JOURNEYS_CONFIG: config,
-        RESEND_API_KEY: t.fakes.resendApiKey,
-        GATE_BUNDLE: bundle,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('worker running')) resolve(child);
-    });
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', (code) => reject(new Error(`worker exited ${code}: ${out}`)));
+  const worker = await startWorker(workerScript, {
+    ...process.env,
+    JOURNEYS_CONFIG: config,
+    RESEND_API_KEY: t.fakes.resendApiKey,
+    GATE_BUNDLE: bundle,
   });
   const journeys = await createJourneyClient({
     journeys: [gateStream],
